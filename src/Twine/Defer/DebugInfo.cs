@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Twine.Logging;
+
+namespace Twine.Defer;
+
+/// <summary>
+/// The small side object of a Deferred (Twisted's <c>DebugInfo</c>): creator and first-invoker stacks in debug
+/// mode (D10), and the failure the chain ended with, reported as unhandled when the Deferred is garbage-collected
+/// while still holding it (L1–L3). Only a failing or debugged Deferred allocates one.
+/// </summary>
+internal sealed class DebugInfo
+{
+    private string? _creator;
+    private string? _invoker;
+    private Failure? _failResult;
+
+    public DebugInfo(bool captureCreator)
+    {
+        if (captureCreator) _creator = new StackTrace(2, fNeedFileInfo: true).ToString();
+        GC.SuppressFinalize(this);
+    }
+
+    public void RecordInvoker() => _invoker ??= new StackTrace(2, fNeedFileInfo: true).ToString();
+
+    public void SetFailure(Failure failure)
+    {
+        if (_failResult is null) GC.ReRegisterForFinalize(this);
+        _failResult = failure;
+    }
+
+    public void ClearFailure()
+    {
+        if (_failResult is null) return;
+        _failResult = null;
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The " C:" and " I:" lines of an AlreadyCalled message in debug mode (D10); null otherwise.</summary>
+    public string? Describe()
+    {
+        if (_creator is null && _invoker is null) return null;
+        var text = "";
+        if (_creator is not null) text += "\n C: Deferred was created:\n C:" + _creator.Replace("\n", "\n C:");
+        if (_invoker is not null) text += "\n I: First Invoker was:\n I:" + _invoker.Replace("\n", "\n I:");
+        return text;
+    }
+
+    ~DebugInfo()
+    {
+        var failure = _failResult;
+        if (failure is null) return;
+        var debug = Describe();
+        Log.Write(LogLevel.Critical, "Unhandled error in Deferred:", failure);
+        Log.Write(LogLevel.Error,
+            (debug is null ? "" : "(debug: " + debug + ")\n") + "Unhandled Error\n" + failure.GetTraceback(), failure);
+        Deferred.RaiseUnhandled(failure);
+    }
+}

@@ -1,0 +1,289 @@
+using System.Runtime.CompilerServices;
+using Twine.Time;
+
+namespace Twine.Defer;
+
+/// <summary>
+/// A result of type <typeparamref name="T"/> that is not there yet, with a chain of callbacks and errbacks that
+/// process it when it arrives. Callbacks run synchronously when the Deferred fires, or at once when added to a
+/// fired one; a callback returning a Deferred pauses the chain until that one fires.
+/// </summary>
+/// <example>
+/// <code>
+/// Deferred&lt;int&gt; SlowMultiply(IReactorTime clock, int x, int y)
+/// {
+///     var d = new Deferred&lt;int&gt;();
+///     clock.CallLater(TimeSpan.FromSeconds(3), () => d.Callback(x * y));
+///     return d;
+/// }
+///
+/// SlowMultiply(reactor, 5, 7)
+///     .AddCallback(r => $"... result is {r}!")      // changes type: Deferred&lt;string&gt;
+///     .AddCallback(s => Console.WriteLine(s))        // no value: Deferred&lt;Unit&gt;
+///     .AddErrback(f => { f.Trap&lt;TimeoutException&gt;(); Console.WriteLine("too slow"); });
+/// </code>
+/// </example>
+[AsyncMethodBuilder(typeof(DeferredMethodBuilder<>))]
+public class Deferred<T> : Deferred
+{
+    internal T _value = default!;
+    private readonly Action<Deferred<T>>? _canceller;
+
+    /// <summary>Creates an unfired Deferred with no canceller.</summary>
+    public Deferred() { }
+
+    /// <summary>Creates an unfired Deferred whose <see cref="Deferred.Cancel"/> calls <paramref name="canceller"/> (C1).</summary>
+    public Deferred(Action<Deferred<T>>? canceller) => _canceller = canceller;
+
+    /// <summary>A view of <paramref name="root"/>'s chain at result type <typeparamref name="T"/>.</summary>
+    private protected Deferred(Deferred root) : base(root) { }
+
+    internal static Deferred<T> View(Deferred root) => new(root);
+
+    /// <inheritdoc />
+    public override Type ResultType => typeof(T);
+
+    /// <summary>
+    /// The current result (D9): the value or failure the next callback would receive. Throws when the Deferred has
+    /// not fired, or when this reference is not the chain's current end.
+    /// </summary>
+    public Outcome<T> Result
+    {
+        get
+        {
+            var root = Root;
+            if ((root._flags & Flags.Called) == 0) throw new InvalidOperationException("The Deferred has no result yet.");
+            if (root._chainedTo is not null) throw new InvalidOperationException("The Deferred is waiting on a chained Deferred.");
+            if ((root._current ?? root) != this) throw new InvalidOperationException("This reference is not the chain's current result.");
+            return root._failure is { } f ? new Outcome<T>(f) : new Outcome<T>(_value);
+        }
+    }
+
+    // ---- firing ---------------------------------------------------------------------------------------------
+
+    /// <summary>Fires the Deferred with a value (D1). Only the Deferred that started the chain can be fired.</summary>
+    public void Callback(T value)
+    {
+        if (_root is not null) throw NotTheRoot();
+        if (!typeof(T).IsValueType && value is Deferred) throw new ArgumentException("A Deferred cannot be fired with another Deferred (D7); chain it from a callback instead.", nameof(value));
+        if (!BeginFire()) return;
+        _value = value;
+        _current = null;
+        RunCallbacks();
+    }
+
+    /// <summary>Fires the Deferred with a failure wrapping <paramref name="exception"/> (D7).</summary>
+    public void Errback(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        Errback(new Failure(exception));
+    }
+
+    /// <summary>Fires the Deferred with a failure (D1).</summary>
+    public void Errback(Failure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        if (_root is not null) throw NotTheRoot();
+        FireFailure(failure);
+    }
+
+    private static InvalidOperationException NotTheRoot() =>
+        new("Only the Deferred that started the chain can be fired; this one was returned by a callback.");
+
+    private protected override bool InvokeCanceller(out bool firesLater)
+    {
+        firesLater = false;
+        if (_canceller is null) return InvokeCustomCanceller(out firesLater);
+        _canceller(this);
+        return true;
+    }
+
+    /// <summary>For Deferreds that cancel in their own way (async methods): false when there is no canceller.</summary>
+    private protected virtual bool InvokeCustomCanceller(out bool firesLater)
+    {
+        firesLater = false;
+        return false;
+    }
+
+    internal override void ClearValue() => _value = default!;
+
+    private protected override string DescribeValue() => _value?.ToString() ?? "null";
+
+    // ---- callbacks ------------------------------------------------------------------------------------------
+
+    /// <summary>Adds a callback that keeps the type; returns this Deferred (D2).</summary>
+    public Deferred<T> AddCallback(Func<T, T> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        CheckTail().Append(new SameTypeLink<T>(callback));
+        return this;
+    }
+
+    /// <summary>Adds a callback that changes the result type; returns the chain as <c>Deferred&lt;TNext&gt;</c>.</summary>
+    public Deferred<TNext> AddCallback<TNext>(Func<T, TNext> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return AddCallbacks(callback, null);
+    }
+
+    /// <summary>Adds a callback that returns a Deferred: the chain waits for it and continues with its result (CH1).</summary>
+    public Deferred<TNext> AddCallback<TNext>(Func<T, Deferred<TNext>> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return AddCallbacks(callback, null);
+    }
+
+    /// <summary>Adds a callback that returns nothing; the chain continues without a value (<c>Deferred&lt;Unit&gt;</c>).</summary>
+    public Deferred<Unit> AddCallback(Action<T> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return AddCallbacks(v => { callback(v); return Unit.Value; }, null);
+    }
+
+    /// <summary>Adds a callback/errback pair (D2); whichever runs, its return value is the new result.</summary>
+    public Deferred<TNext> AddCallbacks<TNext>(Func<T, TNext>? callback, Func<Failure, TNext>? errback)
+    {
+        var root = CheckTail();
+        var target = Next<TNext>(root);
+        if (callback is null && !ReferenceEquals(target, this)) throw new ArgumentNullException(nameof(callback), "A callback is needed when the result type changes.");
+        root.Append(new MapLink<T, TNext>(callback, errback, target));
+        return target;
+    }
+
+    /// <summary>Adds a callback/errback pair, either of which may return a Deferred to wait for (CH1).</summary>
+    public Deferred<TNext> AddCallbacks<TNext>(Func<T, Deferred<TNext>>? callback, Func<Failure, Deferred<TNext>>? errback)
+    {
+        var root = CheckTail();
+        var target = Next<TNext>(root);
+        if (callback is null && !ReferenceEquals(target, this)) throw new ArgumentNullException(nameof(callback), "A callback is needed when the result type changes.");
+        root.Append(new ChainLink<T, TNext>(callback, errback, target));
+        return target;
+    }
+
+    /// <summary>Adds a callback/errback pair that return nothing: the seeds' <c>addCallbacks(success, failure)</c>.</summary>
+    public Deferred<Unit> AddCallbacks(Action<T> callback, Action<Failure> errback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(v => { callback(v); return Unit.Value; }, f => { errback(f); return Unit.Value; });
+    }
+
+    /// <summary>
+    /// Adds an errback that recovers with a value (D3). To pass the failure on instead, re-throw it
+    /// (<see cref="Failure.Trap{TException}"/> does).
+    /// </summary>
+    public Deferred<T> AddErrback(Func<Failure, T> errback)
+    {
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(null, errback);
+    }
+
+    /// <summary>Adds an errback that recovers by waiting on another Deferred (CH1).</summary>
+    public Deferred<T> AddErrback(Func<Failure, Deferred<T>> errback)
+    {
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(null, errback);
+    }
+
+    /// <summary>
+    /// Adds an errback that returns nothing. Returning normally recovers the chain with <c>default(T)</c>, as a
+    /// Twisted errback returning <c>None</c> does; re-throw (or <see cref="Failure.Trap{TException}"/>) to pass it on.
+    /// </summary>
+    public override Deferred<T> AddErrback(Action<Failure> errback)
+    {
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(null, f => { errback(f); return default(T)!; });
+    }
+
+    /// <summary>Adds one function for both outcomes (D2); its return value is the new result.</summary>
+    public Deferred<TNext> AddBoth<TNext>(Func<Outcome<T>, TNext> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return AddCallbacks(v => callback(new Outcome<T>(v)), f => callback(new Outcome<T>(f)));
+    }
+
+    /// <summary>Adds one action for both outcomes; the chain continues without a value and recovers from a failure.</summary>
+    public Deferred<Unit> AddBoth(Action<Outcome<T>> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return AddBoth(o => { callback(o); return Unit.Value; });
+    }
+
+    /// <summary>
+    /// Adds an action that runs on either outcome and leaves the outcome as it was (a <c>finally</c>). If the action
+    /// throws, its exception becomes the result.
+    /// </summary>
+    public Deferred<T> AddFinally(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        CheckTail().Append(new TapLink<T>((_, _) => action()));
+        return this;
+    }
+
+    /// <summary>
+    /// Fires <paramref name="other"/> with this chain's result (CH8): <c>AddCallbacks(other.Callback, other.Errback)</c>.
+    /// Later callbacks on this chain receive <c>default(T)</c>, as Twisted's receive <c>None</c>. Unlike a callback
+    /// that returns a Deferred, this is not stack-safe for very long chains.
+    /// </summary>
+    public Deferred<T> ChainDeferred(Deferred<T> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        other.Root._chainedTo = Root;
+        return AddCallbacks(v => { other.Callback(v); return default(T)!; }, f => { other.Errback(f); return default(T)!; });
+    }
+
+    /// <summary>
+    /// Cancels this Deferred if it has not fired within <paramref name="timeout"/> on <paramref name="clock"/> (T1–T6).
+    /// Only callbacks added before this call see the <see cref="CancelledException"/>; after them, a cancellation
+    /// caused by the timeout becomes a <see cref="DeferredTimeoutException"/> (or whatever
+    /// <paramref name="onTimeoutCancel"/> returns or throws). The timer is disarmed when the Deferred fires.
+    /// </summary>
+    public Deferred<T> AddTimeout(TimeSpan timeout, IReactorTime clock, Func<Outcome<T>, TimeSpan, T>? onTimeoutCancel = null)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var root = CheckTail();
+        bool timedOut = false;
+        var call = clock.CallLater(timeout, () => { timedOut = true; Cancel(); });
+        root.Append(new TapLink<T>((view, chain) =>
+        {
+            if (call.IsActive) call.Cancel();
+            if (!timedOut) return;
+            var outcome = chain._failure is { } f ? new Outcome<T>(f) : new Outcome<T>(view._value);
+            if (onTimeoutCancel is not null)
+            {
+                var value = onTimeoutCancel(outcome, timeout);
+                chain._failure = null;
+                view._value = value;
+            }
+            else if (chain._failure?.Value is CancelledException)
+            {
+                chain._failure = new Failure(new DeferredTimeoutException(timeout));
+            }
+        }));
+        return this;
+    }
+
+    private protected override Deferred<TNext> MapAny<TNext>(Func<TNext> callback, Func<Failure, TNext>? errback) =>
+        AddCallbacks(_ => callback(), errback);
+
+    private protected override Deferred<TNext> ChainAny<TNext>(Func<Deferred<TNext>> callback) =>
+        AddCallbacks(_ => callback(), (Func<Failure, Deferred<TNext>>?)null);
+
+    /// <summary>The view that follows this one after a callback producing <typeparamref name="TNext"/>.</summary>
+    private Deferred<TNext> Next<TNext>(Deferred root)
+    {
+        if (typeof(TNext) == typeof(T)) return Unsafe.As<Deferred<TNext>>(this);
+        var view = Deferred<TNext>.View(root);
+        root.SetTail(view);
+        return view;
+    }
+
+    // ---- await ----------------------------------------------------------------------------------------------
+
+    /// <summary>Lets <c>await</c> wait for the result. Awaiting consumes it: later callbacks see <c>default(T)</c> (IC4).</summary>
+    public new DeferredAwaiter<T> GetAwaiter()
+    {
+        CheckTail();
+        return new DeferredAwaiter<T>(this);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Runtime.CompilerServices;
+
+namespace Twine.Defer;
+
+/// <summary>
+/// One step of a chain: a callback/errback pair (D2). Links are typed by the result type they receive and produce,
+/// and read and write the value in the chain's typed views, so value types are never boxed. Each link catches what
+/// its user code throws and turns it into the chain's failure (D3).
+/// </summary>
+internal abstract class Link
+{
+    internal Link? Next;
+
+    /// <summary>
+    /// Runs against the chain's current outcome. Returns an outer chain to resume when this link is a continuation
+    /// that handed the result over (CH2); otherwise null.
+    /// </summary>
+    internal abstract Deferred? Run(Deferred root);
+
+    /// <summary>The current success value, typed. Links are appended in type order, so the cast always holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static Deferred<T> Current<T>(Deferred root) => Unsafe.As<Deferred<T>>(root._current ?? root);
+}
+
+/// <summary>A callback that keeps the result type: <c>Func&lt;T, T&gt;</c>. Kept to two fields (32 bytes) because it is the hot path.</summary>
+internal sealed class SameTypeLink<T>(Func<T, T> callback) : Link
+{
+    internal override Deferred? Run(Deferred root)
+    {
+        if (root._failure is not null) return null;
+        var view = Current<T>(root);
+        try
+        {
+            view._value = callback(view._value);
+        }
+        catch (Exception e)
+        {
+            root.SetException(e);
+        }
+        return null;
+    }
+}
+
+/// <summary>A callback/errback pair that may change the result type to <typeparamref name="TNext"/>.</summary>
+internal sealed class MapLink<T, TNext>(Func<T, TNext>? callback, Func<Failure, TNext>? errback, Deferred<TNext> target) : Link
+{
+    internal override Deferred? Run(Deferred root)
+    {
+        var source = Current<T>(root);
+        var failure = root._failure;
+        // The chain's type moves on even when this link passes the failure through.
+        root._current = target == root ? null : target;
+        try
+        {
+            if (failure is null)
+            {
+                // Errback-only links never change the type: source and target are the same view.
+                if (callback is not null) target._value = callback(source._value);
+            }
+            else if (errback is not null)
+            {
+                var value = errback(failure);
+                root._failure = null;
+                target._value = value;
+            }
+        }
+        catch (Exception e)
+        {
+            root.SetException(e);
+        }
+        if (!ReferenceEquals(source, target)) source.ClearValue();
+        return null;
+    }
+}
+
+/// <summary>A callback or errback that returns a Deferred: the chain waits for it (CH1–CH5).</summary>
+internal sealed class ChainLink<T, TNext>(Func<T, Deferred<TNext>>? callback, Func<Failure, Deferred<TNext>>? errback, Deferred<TNext> target) : Link
+{
+    internal override Deferred? Run(Deferred root)
+    {
+        var source = Current<T>(root);
+        var failure = root._failure;
+        root._current = target == root ? null : target;
+        Deferred<TNext>? inner;
+        try
+        {
+            if (failure is null)
+            {
+                if (callback is null) return null; // errback-only: same view, nothing to move
+                inner = callback(source._value);
+            }
+            else
+            {
+                if (errback is null) return null;
+                inner = errback(failure);
+                root._failure = null;
+            }
+        }
+        catch (Exception e)
+        {
+            root.SetException(e);
+            return null;
+        }
+        finally
+        {
+            if (!ReferenceEquals(source, target)) source.ClearValue();
+        }
+        if (inner is null)
+        {
+            root.SetException(new InvalidOperationException("A callback returned a null Deferred."));
+            return null;
+        }
+        Adopt(root, inner, target);
+        return null;
+    }
+
+    /// <summary>Takes the inner Deferred's result now if it has a final one (CH3), otherwise waits for it (CH1).</summary>
+    internal static void Adopt(Deferred root, Deferred<TNext> inner, Deferred<TNext> target)
+    {
+        var innerRoot = inner.Root;
+        if (innerRoot == root)
+        {
+            // CH9: a chain cannot wait on itself.
+            root.SetException(new InvalidOperationException("Callback returned the Deferred it was attached to."));
+            return;
+        }
+        var innerTail = innerRoot._tail ?? innerRoot;
+        if (innerTail != inner)
+        {
+            root.SetException(new StaleDeferredException(typeof(TNext), innerTail.ResultType));
+            return;
+        }
+        if (innerRoot.IsSettled)
+        {
+            target._value = inner._value;
+            root._failure = innerRoot._failure;
+            innerRoot.Consume();
+            return;
+        }
+        root._paused++;
+        root._chainedTo = innerRoot;
+        innerRoot.Append(new ContinueLink<TNext>(root, target));
+    }
+}
+
+/// <summary>Appended to an inner Deferred: moves its result to the waiting outer chain and resumes it (CH2).</summary>
+internal sealed class ContinueLink<T>(Deferred outer, Deferred<T> target) : Link
+{
+    internal override Deferred? Run(Deferred root)
+    {
+        var source = Current<T>(root);
+        target._value = source._value;
+        outer._failure = root._failure;
+        root.Consume();
+        outer._paused--;
+        outer._chainedTo = null;
+        return outer;
+    }
+}
+
+/// <summary>Runs an action on either outcome and passes it through unchanged (used by AddTimeout, Finally and the like).</summary>
+internal sealed class TapLink<T>(Action<Deferred<T>, Deferred> action) : Link
+{
+    internal override Deferred? Run(Deferred root)
+    {
+        try
+        {
+            action(Current<T>(root), root);
+        }
+        catch (Exception e)
+        {
+            root.SetException(e);
+        }
+        return null;
+    }
+}
+
+/// <summary>Resumes an awaiting async method. The awaiter's GetResult reads and consumes the result synchronously inside (IC4).</summary>
+internal sealed class AwaitLink(Action continuation) : Link
+{
+    internal override Deferred? Run(Deferred root)
+    {
+        continuation();
+        return null;
+    }
+}
