@@ -35,15 +35,21 @@ internal sealed class DebugInfo
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The " C:" and " I:" lines of an AlreadyCalled message in debug mode (D10); null otherwise.</summary>
+    /// <summary>
+    /// The " C:" (creator) and " I:" (first invoker) lines of an AlreadyCalled message and an unhandled-failure
+    /// report in debug mode (D10, L1), in Twisted's layout so the two read alike; null when nothing was recorded.
+    /// </summary>
     public string? Describe()
     {
         if (_creator is null && _invoker is null) return null;
         var text = "";
-        if (_creator is not null) text += "\n C: Deferred was created:\n C:" + _creator.Replace("\n", "\n C:");
-        if (_invoker is not null) text += "\n I: First Invoker was:\n I:" + _invoker.Replace("\n", "\n I:");
+        if (_creator is not null) text += " C: Deferred was created:\n C:" + Prefix(_creator, "\n C:") + "\n";
+        if (_invoker is not null) text += " I: First Invoker was:\n I:" + Prefix(_invoker, "\n I:") + "\n";
         return text;
     }
+
+    private static string Prefix(string stack, string linePrefix) =>
+        stack.TrimEnd().ReplaceLineEndings("\n").Replace("\n", linePrefix);
 
     ~DebugInfo()
     {

@@ -17,7 +17,9 @@ public abstract partial class Deferred
         while (true)
         {
             Deferred? resumed = null;
-            if (current._paused == 0)
+            // A resumed outer chain that is itself in the middle of a link (a link fired the inner Deferred it was
+            // waiting on) picks its remaining links up in its own loop once that link returns (D6).
+            if (current._paused == 0 && (current._flags & Flags.Running) == 0)
             {
                 current._chainedTo = null;
                 while (current._first is { } link)
@@ -36,7 +38,9 @@ public abstract partial class Deferred
                     }
                     if (resumed is not null || current._paused > 0) break;
                 }
-                if (resumed is null && current._paused == 0) current.NoteSettled();
+                // Stopped with no continuation to follow: out of links, or paused by a callback. Either way the
+                // result stays put for now, so a failure in it is what would go unhandled (L1).
+                if (resumed is null) current.NoteSettled();
             }
 
             if (resumed is not null)

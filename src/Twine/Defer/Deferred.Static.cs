@@ -75,6 +75,9 @@ public abstract partial class Deferred
     }
 
     /// <summary>Calls <paramref name="f"/> now: returns the very Deferred it returned, or a failed one if it threw (U2).</summary>
+    // Preferred when both overloads fit (MaybeDeferred<int>(() => throw e)), which would otherwise be ambiguous;
+    // either gives the same failed Deferred.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static Deferred<T> MaybeDeferred<T>(Func<Deferred<T>> f)
     {
         ArgumentNullException.ThrowIfNull(f);

@@ -19,7 +19,7 @@ namespace Twine.Defer;
 /// <code>
 /// async Deferred Tick(IReactorTime clock)
 /// {
-///     await Deferred.Sleep(clock, TimeSpan.FromSeconds(1));
+///     await clock.Sleep(TimeSpan.FromSeconds(1));
 ///     Console.WriteLine("tick");
 /// }
 /// </code>
@@ -37,6 +37,11 @@ public abstract partial class Deferred
         Running = 2,
         /// <summary>Cancelled without a canceller: the next single Callback/Errback is swallowed (C3).</summary>
         SuppressOnce = 4,
+        /// <summary>
+        /// Paused on a Deferred returned by one of its callbacks (CH1): Twisted's "result is a Deferred". Not set by
+        /// <c>ChainDeferred</c>, which records <c>_chainedTo</c> on the Deferred it fires but does not make it wait (CH8).
+        /// </summary>
+        Waiting = 8,
     }
 
     // Null for the root; for a view, the root whose state it shares.
@@ -48,7 +53,7 @@ public abstract partial class Deferred
     internal Failure? _failure;          // non-null: the chain is on the error path
     internal Deferred? _current;         // view holding the current success value; null means the root
     internal Deferred? _tail;            // view that accepts new callbacks; null means the root
-    internal Deferred? _chainedTo;       // the Deferred this chain is waiting on (CH1, CH7)
+    internal Deferred? _chainedTo;       // the Deferred this chain is waiting on (CH1, CH7), or that fires it (CH8)
     internal DebugInfo? _debug;          // creator/invoker stacks, unhandled-failure tracking (D10, L1)
     internal int _paused;
     internal Flags _flags;
@@ -72,12 +77,12 @@ public abstract partial class Deferred
     public int Paused => Root._paused;
 
     /// <summary>True when the chain is waiting on another Deferred returned by one of its callbacks (CH1).</summary>
-    public bool IsWaiting => Root._chainedTo is not null;
+    public bool IsWaiting => (Root._flags & Flags.Waiting) != 0;
 
     /// <summary>True when the chain's current result is a failure.</summary>
     public bool IsFailed => Root._failure is not null;
 
-    /// <summary>The Deferred this one is waiting on, if any (CH1, CH7).</summary>
+    /// <summary>The Deferred this one is waiting on (CH1, CH7), or the one that will fire it through <c>ChainDeferred</c> (CH8); cleared once it runs.</summary>
     public Deferred? ChainedTo => Root._chainedTo;
 
     /// <summary>The type of the chain's current end: what the next callback receives.</summary>
@@ -112,7 +117,7 @@ public abstract partial class Deferred
         }
         else
         {
-            root._chainedTo?.Cancel();
+            if ((root._flags & Flags.Waiting) != 0) root._chainedTo?.Cancel();
         }
     }
 
@@ -180,6 +185,27 @@ public abstract partial class Deferred
         (_current ?? this).ClearValue();
         _failure = null;
         _debug?.ClearFailure();
+    }
+
+    /// <summary>
+    /// Stores what a callback or errback returned as the chain's result. A <see cref="Failure"/> returned as a value
+    /// puts the chain on the error path, and anything else puts it on the success path, as in Twisted (D3); this is
+    /// how an errback on a reference-typed chain passes a failure on by returning it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetValue<T>(Deferred<T> view, T value)
+    {
+        // Only a reference type can hold a Failure; for value types the JIT removes the test entirely.
+        if (!typeof(T).IsValueType && value is Failure f)
+        {
+            _failure = f;
+            view._value = default!;
+        }
+        else
+        {
+            _failure = null;
+            view._value = value;
+        }
     }
 
     /// <summary>Converts an exception from a callback into the chain's failure, keeping the current failure when it was simply re-thrown (FA4).</summary>

@@ -2,7 +2,11 @@ using System.Runtime.CompilerServices;
 
 namespace Twine.Defer;
 
-/// <summary>Implemented by Deferred awaiters so that async Deferred methods know what they are waiting on (IC7).</summary>
+/// <summary>
+/// Implemented by Deferred awaiters so that async Deferred methods know what they are waiting on (IC7). The builder
+/// reads the Deferred without boxing by reinterpreting the awaiter, so an implementor must be a struct whose only
+/// field is the awaited Deferred.
+/// </summary>
 internal interface IDeferredAwaiter
 {
     Deferred Awaited { get; }

@@ -53,7 +53,7 @@ public class Deferred<T> : Deferred
         {
             var root = Root;
             if ((root._flags & Flags.Called) == 0) throw new InvalidOperationException("The Deferred has no result yet.");
-            if (root._chainedTo is not null) throw new InvalidOperationException("The Deferred is waiting on a chained Deferred.");
+            if ((root._flags & Flags.Waiting) != 0) throw new InvalidOperationException("The Deferred is waiting on a chained Deferred.");
             if ((root._current ?? root) != this) throw new InvalidOperationException("This reference is not the chain's current result.");
             return root._failure is { } f ? new Outcome<T>(f) : new Outcome<T>(_value);
         }
@@ -65,7 +65,16 @@ public class Deferred<T> : Deferred
     public void Callback(T value)
     {
         if (_root is not null) throw NotTheRoot();
-        if (!typeof(T).IsValueType && value is Deferred) throw new ArgumentException("A Deferred cannot be fired with another Deferred (D7); chain it from a callback instead.", nameof(value));
+        if (!typeof(T).IsValueType)
+        {
+            if (value is Deferred) throw new ArgumentException("A Deferred cannot be fired with another Deferred (D7); chain it from a callback instead.", nameof(value));
+            // Twisted's callback(aFailure) is errback(aFailure) (D7): a chain never holds a Failure as a success value.
+            if (value is Failure failure)
+            {
+                FireFailure(failure);
+                return;
+            }
+        }
         if (!BeginFire()) return;
         _value = value;
         _current = null;
@@ -172,6 +181,12 @@ public class Deferred<T> : Deferred
     /// Adds an errback that recovers with a value (D3). To pass the failure on instead, re-throw it
     /// (<see cref="Failure.Trap{TException}"/> does).
     /// </summary>
+    /// <remarks>
+    /// Preferred over the Deferred-returning overload when both fit, so that <c>f =&gt; throw ...</c> and
+    /// <c>f =&gt; null</c> compile and mean what they say. On a <c>Deferred&lt;object&gt;</c> a lambda returning a
+    /// Deferred therefore binds here too; declare it as <c>Func&lt;Failure, Deferred&lt;object&gt;&gt;</c> to wait on it.
+    /// </remarks>
+    [OverloadResolutionPriority(1)]
     public Deferred<T> AddErrback(Func<Failure, T> errback)
     {
         ArgumentNullException.ThrowIfNull(errback);
@@ -251,9 +266,7 @@ public class Deferred<T> : Deferred
             var outcome = chain._failure is { } f ? new Outcome<T>(f) : new Outcome<T>(view._value);
             if (onTimeoutCancel is not null)
             {
-                var value = onTimeoutCancel(outcome, timeout);
-                chain._failure = null;
-                view._value = value;
+                chain.SetValue(view, onTimeoutCancel(outcome, timeout));
             }
             else if (chain._failure?.Value is CancelledException)
             {

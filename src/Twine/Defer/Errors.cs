@@ -5,7 +5,7 @@ public sealed class AlreadyCalledException : InvalidOperationException
 {
     /// <summary>Creates the exception with an optional debug message.</summary>
     public AlreadyCalledException(string? debugInfo = null)
-        : base(debugInfo is null ? "The Deferred has already been fired." : "The Deferred has already been fired." + debugInfo)
+        : base(debugInfo is null ? "The Deferred has already been fired." : "The Deferred has already been fired.\n" + debugInfo)
     {
         DebugInfo = debugInfo;
     }

@@ -31,7 +31,7 @@ internal sealed class SameTypeLink<T>(Func<T, T> callback) : Link
         var view = Current<T>(root);
         try
         {
-            view._value = callback(view._value);
+            root.SetValue(view, callback(view._value));
         }
         catch (Exception e)
         {
@@ -55,13 +55,11 @@ internal sealed class MapLink<T, TNext>(Func<T, TNext>? callback, Func<Failure, 
             if (failure is null)
             {
                 // Errback-only links never change the type: source and target are the same view.
-                if (callback is not null) target._value = callback(source._value);
+                if (callback is not null) root.SetValue(target, callback(source._value));
             }
             else if (errback is not null)
             {
-                var value = errback(failure);
-                root._failure = null;
-                target._value = value;
+                root.SetValue(target, errback(failure));
             }
         }
         catch (Exception e)
@@ -139,6 +137,7 @@ internal sealed class ChainLink<T, TNext>(Func<T, Deferred<TNext>>? callback, Fu
         }
         root._paused++;
         root._chainedTo = innerRoot;
+        root._flags |= Deferred.Flags.Waiting;
         innerRoot.Append(new ContinueLink<TNext>(root, target));
     }
 }
@@ -154,6 +153,7 @@ internal sealed class ContinueLink<T>(Deferred outer, Deferred<T> target) : Link
         root.Consume();
         outer._paused--;
         outer._chainedTo = null;
+        outer._flags &= ~Deferred.Flags.Waiting;
         return outer;
     }
 }
