@@ -50,8 +50,13 @@ public struct DeferredMethodBuilder<T>
 
     /// <summary>Called by the compiler at a suspending await.</summary>
     public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
-        where TAwaiter : ICriticalNotifyCompletion where TStateMachine : IAsyncStateMachine =>
-        awaiter.UnsafeOnCompleted(Box(ref awaiter, ref stateMachine).MoveNextAction);
+        where TAwaiter : ICriticalNotifyCompletion where TStateMachine : IAsyncStateMachine
+    {
+        var box = Box(ref awaiter, ref stateMachine);
+        // Awaiting a Deferred: append the box's own reusable link instead of a new delegate and link per await.
+        if (box.Awaiting is { } awaited) awaited.Root.Append(box.ResumeLink);
+        else awaiter.UnsafeOnCompleted(box.MoveNextAction);
+    }
 
     private AsyncDeferred<TStateMachine, T> Box<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TStateMachine : IAsyncStateMachine
@@ -117,6 +122,20 @@ internal sealed class AsyncDeferred<TStateMachine, T> : Deferred<T> where TState
     private Action? _moveNext;
 
     public Action MoveNextAction => _moveNext ??= MoveNext;
+
+    /// <summary>The link that resumes this method when an awaited Deferred fires; a method awaits one thing at a time, so one link serves every await.</summary>
+    public Link ResumeLink => _resume ??= new Resume(this);
+
+    private Link? _resume;
+
+    private sealed class Resume(AsyncDeferred<TStateMachine, T> box) : Link
+    {
+        internal override Deferred? Run(Deferred root)
+        {
+            box.MoveNext();
+            return null;
+        }
+    }
 
     private void MoveNext()
     {
