@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Sockets;
+using Twine.Net;
+using Twine.Reactor;
+
+namespace Twine.Testing;
+
+/// <summary>
+/// A fake reactor that records listen and connect calls instead of making sockets (MR1), after Twisted's
+/// <c>MemoryReactor</c>: test that code listens and connects with the right arguments, then drive the recorded
+/// factories by hand.
+/// </summary>
+/// <remarks>
+/// Listen calls return a <see cref="MemoryListeningPort"/> whose address is 0.0.0.0:port (or [::]:port for an IPv6
+/// interface, or the socket path). Connect calls return a <see cref="MemoryConnector"/> whose destination reflects the
+/// arguments, after calling the factory's <see cref="ClientFactory.StartedConnecting"/>; they are also appended to
+/// <see cref="Connectors"/>. <see cref="Run"/> runs the <see cref="CallWhenRunning"/> hooks, then stops.
+/// </remarks>
+/// <example>
+/// <code>
+/// var reactor = new MemoryReactor();
+/// StartServer(reactor);                       // code under test calls reactor.ListenTcp(8080, factory)
+/// var (port, factory, backlog, iface) = reactor.TcpServers[0];
+/// Assert.Equal(8080, port);
+/// var protocol = factory.BuildProtocol(new IPEndPoint(IPAddress.Loopback, 50000))!;
+/// protocol.MakeConnection(new MemoryTransport());
+/// </code>
+/// </example>
+public class MemoryReactor : IReactorTcp, IReactorUnix, IReactorUdp
+{
+    private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>True while <see cref="Run"/> is running.</summary>
+    public bool Running { get; private set; }
+
+    /// <summary>True once <see cref="Run"/> was called.</summary>
+    public bool HasRun { get; private set; }
+
+    /// <summary>True once <see cref="Stop"/> was called.</summary>
+    public bool HasStopped { get; private set; }
+
+    /// <summary>True once <see cref="Crash"/> was called.</summary>
+    public bool HasCrashed { get; private set; }
+
+    /// <summary>The hooks given to <see cref="CallWhenRunning"/>.</summary>
+    public List<Action> WhenRunningHooks { get; } = new();
+
+    /// <summary>The triggers given to <see cref="AddSystemEventTrigger"/>; they are recorded, never run.</summary>
+    public List<(SystemEventPhase Phase, string EventType, Action Callable)> Triggers { get; } = new();
+
+    /// <summary>Every <see cref="ListenTcp"/> call.</summary>
+    public List<(int Port, IProtocolFactory Factory, int Backlog, string Interface)> TcpServers { get; } = new();
+
+    /// <summary>Every <see cref="ConnectTcp"/> call (a null timeout is recorded as the 30-second default).</summary>
+    public List<(string Host, int Port, ClientFactory Factory, TimeSpan Timeout, EndPoint? BindAddress)> TcpClients { get; } = new();
+
+    /// <summary>Every <see cref="ListenUnix"/> call.</summary>
+    public List<(string Path, IProtocolFactory Factory, int Backlog, int Mode, bool WantPid)> UnixServers { get; } = new();
+
+    /// <summary>Every <see cref="ConnectUnix"/> call.</summary>
+    public List<(string Path, ClientFactory Factory, TimeSpan Timeout, bool CheckPid)> UnixClients { get; } = new();
+
+    /// <summary>Every <see cref="ListenUdp"/> call.</summary>
+    public List<(int Port, DatagramProtocol Protocol, string Interface, int MaxPacketSize)> UdpServers { get; } = new();
+
+    /// <summary>The connectors returned by the <c>Connect*</c> methods, in order.</summary>
+    public List<MemoryConnector> Connectors { get; } = new();
+
+    /// <summary>What was registered for reading with <see cref="AddReader"/>.</summary>
+    public HashSet<object> Readers { get; } = new();
+
+    /// <summary>What was registered for writing with <see cref="AddWriter"/>.</summary>
+    public HashSet<object> Writers { get; } = new();
+
+    /// <summary>Records the hook; <see cref="Run"/> calls it.</summary>
+    public void CallWhenRunning(Action callable)
+    {
+        ArgumentNullException.ThrowIfNull(callable);
+        WhenRunningHooks.Add(callable);
+    }
+
+    /// <summary>Records the trigger without running it.</summary>
+    public void AddSystemEventTrigger(SystemEventPhase phase, string eventType, Action callable)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        ArgumentNullException.ThrowIfNull(callable);
+        Triggers.Add((phase, eventType, callable));
+    }
+
+    /// <summary>Runs the <see cref="CallWhenRunning"/> hooks in order, then <see cref="Stop"/> (MR1).</summary>
+    /// <exception cref="InvalidOperationException">Already running.</exception>
+    public void Run()
+    {
+        if (Running) throw new InvalidOperationException("The MemoryReactor is already running.");
+        Running = true;
+        HasRun = true;
+        foreach (var hook in WhenRunningHooks.ToArray()) hook();
+        Stop();
+    }
+
+    /// <summary>Records the stop.</summary>
+    public void Stop()
+    {
+        Running = false;
+        HasStopped = true;
+    }
+
+    /// <summary>Records the crash.</summary>
+    public void Crash()
+    {
+        Running = false;
+        HasCrashed = true;
+    }
+
+    /// <summary>Records <paramref name="reader"/> in <see cref="Readers"/>.</summary>
+    public void AddReader(object reader) => Readers.Add(reader);
+
+    /// <summary>Records <paramref name="writer"/> in <see cref="Writers"/>.</summary>
+    public void AddWriter(object writer) => Writers.Add(writer);
+
+    /// <summary>Removes <paramref name="reader"/> from <see cref="Readers"/>.</summary>
+    public void RemoveReader(object reader) => Readers.Remove(reader);
+
+    /// <summary>Removes <paramref name="writer"/> from <see cref="Writers"/>.</summary>
+    public void RemoveWriter(object writer) => Writers.Remove(writer);
+
+    /// <summary>Removes and returns every reader and writer.</summary>
+    public IReadOnlyList<object> RemoveAll()
+    {
+        var all = Readers.Union(Writers).ToList();
+        Readers.Clear();
+        Writers.Clear();
+        return all;
+    }
+
+    /// <summary>Records the call and returns a port at 0.0.0.0:<paramref name="port"/> ([::] for an IPv6 interface).</summary>
+    public virtual IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = 50, string interfaceAddress = "")
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        TcpServers.Add((port, factory, backlog, interfaceAddress));
+        return new MemoryListeningPort(new IPEndPoint(AnyAddressFor(interfaceAddress), port));
+    }
+
+    /// <summary>
+    /// Records the call, tells the factory <see cref="ClientFactory.StartedConnecting"/> and returns a connector whose
+    /// destination is <paramref name="host"/>:<paramref name="port"/> (MR1).
+    /// </summary>
+    public virtual IConnector ConnectTcp(string host, int port, ClientFactory factory, TimeSpan? timeout = null, EndPoint? bindAddress = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(factory);
+        TcpClients.Add((host, port, factory, timeout ?? DefaultConnectTimeout, bindAddress));
+        EndPoint destination = IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
+        return StartConnecting(new MemoryConnector(destination, factory));
+    }
+
+    /// <summary>Records the call and returns a port whose address is the socket path.</summary>
+    public virtual IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = 50, int mode = 0x1B6, bool wantPid = false)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(factory);
+        UnixServers.Add((path, factory, backlog, mode, wantPid));
+        return new MemoryListeningPort(new UnixDomainSocketEndPoint(path));
+    }
+
+    /// <summary>Records the call, tells the factory it started connecting, and returns a connector to the socket path.</summary>
+    public virtual IConnector ConnectUnix(string path, ClientFactory factory, TimeSpan? timeout = null, bool checkPid = false)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(factory);
+        UnixClients.Add((path, factory, timeout ?? DefaultConnectTimeout, checkPid));
+        return StartConnecting(new MemoryConnector(new UnixDomainSocketEndPoint(path), factory));
+    }
+
+    /// <summary>Records the call and returns a port at 0.0.0.0:<paramref name="port"/>. The protocol is not started.</summary>
+    public virtual IListeningPort ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = 8192)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        UdpServers.Add((port, protocol, interfaceAddress, maxPacketSize));
+        return new MemoryListeningPort(new IPEndPoint(AnyAddressFor(interfaceAddress), port));
+    }
+
+    private MemoryConnector StartConnecting(MemoryConnector connector)
+    {
+        connector.Factory.StartedConnecting(connector);
+        Connectors.Add(connector);
+        return connector;
+    }
+
+    private static IPAddress AnyAddressFor(string interfaceAddress) =>
+        IPAddress.TryParse(interfaceAddress, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? IPAddress.IPv6Any
+            : IPAddress.Any;
+}

@@ -1,0 +1,24 @@
+using System.Net;
+using Twine.Defer;
+
+namespace Twine.Net;
+
+/// <summary>
+/// A listening socket, as returned by <see cref="IReactorTcp.ListenTcp"/>, <see cref="IReactorUnix.ListenUnix"/> and
+/// <see cref="IReactorUdp.ListenUdp"/> (Twisted's <c>IListeningPort</c>).
+/// </summary>
+/// <example>
+/// <code>
+/// IListeningPort port = reactor.ListenTcp(0, Factory.ForProtocol&lt;Echo&gt;());
+/// Console.WriteLine($"listening on {port.Host}");     // the OS-chosen port for 0
+/// await port.StopListening();
+/// </code>
+/// </example>
+public interface IListeningPort
+{
+    /// <summary>The address the port is bound to (with the real port number when 0 was asked for).</summary>
+    EndPoint Host { get; }
+
+    /// <summary>Stops accepting connections; the Deferred fires once the socket is closed and the factory stopped.</summary>
+    Deferred StopListening();
+}

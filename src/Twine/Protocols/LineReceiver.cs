@@ -1,0 +1,224 @@
+using System.Text;
+using Twine.Net;
+
+namespace Twine.Protocols;
+
+/// <summary>
+/// A protocol that receives lines and, when switched to raw mode, raw data, after Twisted's <c>LineReceiver</c>
+/// (LR1–LR7). It is byte-for-byte compatible with Twisted's: same delimiter, same limits, same mode-switching rules.
+/// </summary>
+/// <remarks>
+/// <para><b>Lines are spans.</b> <see cref="LineReceived"/> gets a <see cref="ReadOnlySpan{T}"/> of bytes, without the
+/// delimiter, pointing into the receive buffer: no allocation per line. It is valid only during the call; use
+/// <c>line.ToArray()</c> or <c>Encoding.UTF8.GetString(line)</c> to keep it. <see cref="SendLine(string)"/> encodes
+/// text as UTF-8.</para>
+/// <para><b>Limits (LR2).</b> A line of exactly <see cref="MaxLength"/> bytes is delivered; a longer complete line, or
+/// an unterminated buffer of <see cref="MaxLength"/> + delimiter length bytes or more, goes to
+/// <see cref="LineLengthExceeded"/> together with the rest of the buffer, which by default closes the connection.</para>
+/// <para><b>Stopping (LR3).</b> Twisted stops when <c>lineReceived</c> returns a true value; here the callback calls
+/// <see cref="StopProcessing"/>. Processing also stops after a line if the transport is disconnecting. Lines not yet
+/// delivered stay buffered.</para>
+/// <para><b>Re-entrancy (LR4).</b> A <see cref="DataReceived"/> made while one is running only appends to the buffer,
+/// so <see cref="SetRawMode"/>/<see cref="SetLineMode"/> from a callback apply to the rest of the same chunk, and any
+/// number of switches run in a loop, never in nested calls.</para>
+/// <para><b>Flow control (LR5).</b> The receiver is an <see cref="IPushProducer"/>: <see cref="PauseProducing"/> stops
+/// delivery (and pauses the transport), <see cref="ResumeProducing"/> delivers what was buffered.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// sealed class Chat : LineReceiver
+/// {
+///     protected override void ConnectionMade() => SendLine("What's your name?");
+///     protected override void LineReceived(ReadOnlySpan&lt;byte&gt; line)
+///     {
+///         var name = Encoding.UTF8.GetString(line);
+///         if (name == "upload") { SetRawMode(); return; }
+///         SendLine($"Hello, {name}!");
+///     }
+///     protected override void RawDataReceived(ReadOnlySpan&lt;byte&gt; data) { /* store the upload */ }
+/// }
+/// </code>
+/// </example>
+public abstract class LineReceiver : Protocol, IPushProducer
+{
+    private readonly ReceiveBuffer _buffer = new();
+    private byte[] _delimiter = "\r\n"u8.ToArray();
+    private bool _lineMode = true;
+    private bool _busyReceiving;
+    private bool _stopRequested;
+    // How many bytes at the front of the buffer are known not to start a delimiter, so a long line arriving in many
+    // small chunks is scanned once, not once per chunk.
+    private int _scanned;
+
+    /// <summary>The line delimiter. Default <c>"\r\n"</c> (LR1).</summary>
+    /// <exception cref="ArgumentException">Set to an empty value.</exception>
+    public ReadOnlyMemory<byte> Delimiter
+    {
+        get => _delimiter;
+        set
+        {
+            if (value.IsEmpty) throw new ArgumentException("The delimiter must not be empty.", nameof(value));
+            _delimiter = value.ToArray();
+            _scanned = 0;
+        }
+    }
+
+    /// <summary>The longest line delivered, in bytes, not counting the delimiter. Default 16384 (LR1, LR2).</summary>
+    public int MaxLength { get; set; } = 16384;
+
+    /// <summary>True in line mode (the default), false in raw mode.</summary>
+    public bool LineMode => _lineMode;
+
+    /// <summary>True while delivery is paused (LR5).</summary>
+    public bool Paused { get; private set; }
+
+    /// <summary>How many received bytes are buffered and not yet delivered.</summary>
+    public int BufferedLength => _buffer.Length;
+
+    /// <summary>
+    /// Buffers <paramref name="data"/> and delivers each complete line (or, in raw mode, the whole buffer) in order
+    /// (LR1, LR4). A call made from inside a callback only appends.
+    /// </summary>
+    public override void DataReceived(ReadOnlySpan<byte> data)
+    {
+        _buffer.Append(data);
+        if (_busyReceiving) return;
+        _busyReceiving = true;
+        _buffer.Hold();
+        try
+        {
+            Deliver();
+        }
+        finally
+        {
+            _busyReceiving = false;
+            _buffer.Release();
+        }
+    }
+
+    /// <summary>Called with each complete line, without its delimiter. The span is only valid during the call.</summary>
+    protected abstract void LineReceived(ReadOnlySpan<byte> line);
+
+    /// <summary>
+    /// Called in raw mode with everything buffered, as one chunk. Override it to use <see cref="SetRawMode"/>; the
+    /// default throws, as Twisted's does (LR7).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Raw mode was used without overriding this method.</exception>
+    protected virtual void RawDataReceived(ReadOnlySpan<byte> data) =>
+        throw new InvalidOperationException($"{GetType().Name} switched to raw mode but does not override RawDataReceived.");
+
+    /// <summary>
+    /// Called when a line is too long (LR2), with the rest of the buffer starting at that line (possibly several lines,
+    /// or only the start of one). The buffer has already been cleared. The default closes the connection.
+    /// </summary>
+    protected virtual void LineLengthExceeded(ReadOnlySpan<byte> line) => TransportOrNull?.LoseConnection();
+
+    /// <summary>
+    /// Stops delivering after the current callback returns, leaving the remaining data buffered for the next
+    /// <see cref="DataReceived"/> (Twisted's "return a true value", LR3).
+    /// </summary>
+    public void StopProcessing() => _stopRequested = true;
+
+    /// <summary>Switches to raw mode: the rest of the buffer and later data go to <see cref="RawDataReceived"/> (LR4).</summary>
+    public void SetRawMode() => _lineMode = false;
+
+    /// <summary>
+    /// Switches to line mode and parses <paramref name="extra"/> as if received (LR4): from <see cref="RawDataReceived"/>,
+    /// pass back the bytes that belong to the line protocol. Do not pass extra data from <see cref="LineReceived"/>.
+    /// </summary>
+    public void SetLineMode(ReadOnlySpan<byte> extra = default)
+    {
+        _lineMode = true;
+        _scanned = 0;
+        if (!extra.IsEmpty) DataReceived(extra);
+    }
+
+    /// <summary>Returns the buffered, undelivered bytes and empties the buffer; allowed inside <see cref="LineReceived"/> (LR6).</summary>
+    public byte[] ClearLineBuffer()
+    {
+        var bytes = _buffer.ToArray();
+        _buffer.Clear();
+        _scanned = 0;
+        return bytes;
+    }
+
+    /// <summary>Sends <paramref name="line"/> followed by the delimiter, in a single write (LR7).</summary>
+    public void SendLine(ReadOnlySpan<byte> line) => FramedWrite.WithSuffix(Transport, line, _delimiter);
+
+    /// <summary>Sends <paramref name="line"/> encoded as UTF-8, followed by the delimiter, in a single write.</summary>
+    public void SendLine(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        FramedWrite.TextWithSuffix(Transport, line, _delimiter);
+    }
+
+    /// <summary>Pauses delivery and the transport (LR5).</summary>
+    public void PauseProducing()
+    {
+        Paused = true;
+        TransportOrNull?.PauseProducing();
+    }
+
+    /// <summary>Resumes the transport and delivers what was buffered while paused (LR5).</summary>
+    public void ResumeProducing()
+    {
+        Paused = false;
+        TransportOrNull?.ResumeProducing();
+        DataReceived(default);
+    }
+
+    /// <summary>Pauses delivery and stops the transport, which closes the connection (LR5).</summary>
+    public void StopProducing()
+    {
+        Paused = true;
+        TransportOrNull?.StopProducing();
+    }
+
+    private void Deliver()
+    {
+        while (!_buffer.IsEmpty && !Paused)
+        {
+            var pending = _buffer.Span;
+            _stopRequested = false;
+            if (_lineMode)
+            {
+                var delimiter = _delimiter;
+                var from = Math.Min(_scanned, pending.Length);
+                var found = pending[from..].IndexOf(delimiter);
+                if (found < 0)
+                {
+                    _scanned = Math.Max(0, pending.Length - delimiter.Length + 1);
+                    // Twisted (22.4) tolerates up to MAX_LENGTH + len(delimiter) - 1 unterminated bytes, so that a line
+                    // of exactly MAX_LENGTH whose delimiter is still arriving is not rejected.
+                    if ((long)pending.Length >= (long)MaxLength + delimiter.Length)
+                    {
+                        _buffer.Clear();
+                        _scanned = 0;
+                        LineLengthExceeded(pending);
+                    }
+                    return;
+                }
+
+                var lineLength = from + found;
+                if (lineLength > MaxLength)
+                {
+                    _buffer.Clear();
+                    _scanned = 0;
+                    LineLengthExceeded(pending);
+                    return;
+                }
+
+                _buffer.Consume(lineLength + delimiter.Length);
+                _scanned = 0;
+                LineReceived(pending[..lineLength]);
+                if (_stopRequested || TransportOrNull is { Disconnecting: true }) return;
+            }
+            else
+            {
+                _buffer.Clear();
+                RawDataReceived(pending);
+                if (_stopRequested) return;
+            }
+        }
+    }
+}
