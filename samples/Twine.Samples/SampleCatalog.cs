@@ -1,0 +1,43 @@
+namespace Twine.Samples;
+
+using Twine.Samples.Autobahn;
+using Twine.Samples.IntroDeferreds;
+using Twine.Samples.WhyPromises;
+
+/// <summary>Every sample, in the order the tutorials tell them: the tour that <c>twine demo --all</c> runs.</summary>
+public static class SampleCatalog
+{
+    /// <summary>The samples in tour order: "why promises", then the Mad Hatter's tutorial, then Autobahn's.</summary>
+    public static IReadOnlyList<Sample> All { get; } =
+    [
+        // why-promises-python.md
+        new ThreadsSample(),
+        new ThreadsFlagsSample(),
+        new EventLoopSample(),
+        new ThreadsOrderedSample(),
+        new ObserverCallbacksSample(),
+        new PyramidSample(),
+        new DeferChainSample(),
+        new ReturnsDeferSample(),
+        new ErrbacksSample(),
+        new ThreadsDeferSample(),
+        // intro-async-twisted-deferreds.md
+        new FateSample(),
+        new FuseChainSample(),
+        new SlowMultiplySample(),
+        new FireCrackerSample(),
+        new PendingSample(
+            "getpage",
+            Tutorial.IntroDeferreds,
+            "Beyond this tutorial",
+            "GetPage(url) downloads a page without blocking the loop; the reactor stops after 3 s regardless",
+            "coming with Twine's HTTP",
+            "It needs Twine's HTTP client (GetPage) and its HTTP server, for the local page it downloads; neither exists yet."),
+        // asynchronous-programming-autobahn.rst
+        new SlowSquareSample(),
+    ];
+
+    /// <summary>The sample called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static Sample? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}

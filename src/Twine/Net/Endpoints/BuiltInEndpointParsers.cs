@@ -1,0 +1,108 @@
+using System.Net;
+using static Twine.Net.EndpointParsing.EndpointSignature;
+
+namespace Twine.Net.EndpointParsing;
+
+/// <summary>
+/// The endpoint types Twine knows, parsed as Twisted's <c>_parseTCP</c>, <c>_parseUNIX</c>, <c>_parseClientTCP</c>,
+/// <c>_parseClientUNIX</c> and the <c>tcp6</c> plugin do (EP2, EP3), including their quirks.
+/// </summary>
+internal static class BuiltInEndpointParsers
+{
+    private static readonly EndpointSignature s_tcpServer = new("tcp", "port", "interface=", "backlog=50");
+    private static readonly EndpointSignature s_tcp6Server = new("tcp6", "port", "backlog=50", "interface=::");
+    private static readonly EndpointSignature s_unixServer = new("unix", "address", "mode=666", "backlog=50", "lockfile=1");
+    private static readonly EndpointSignature s_tcpClient = new("TCP4ClientEndpoint", "host", "port", "timeout=30", "bindAddress?");
+    private static readonly EndpointSignature s_unixClient = new("UNIXClientEndpoint", "path", "timeout=30", "checkPID?");
+
+    /// <summary><c>tcp:PORT[:interface=][:backlog=]</c>.</summary>
+    public static IStreamServerEndpoint TcpServer(object reactor, EndpointArguments a)
+    {
+        var v = s_tcpServer.Bind(a.Positional, a.Keywords);
+        return new Tcp4ServerEndpoint(Role<IReactorTcp>(reactor, "tcp"), ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+    }
+
+    /// <summary><c>tcp6:PORT[:backlog=][:interface=::]</c> (a plugin in Twisted, so matched case-insensitively).</summary>
+    public static IStreamServerEndpoint Tcp6Server(object reactor, EndpointArguments a)
+    {
+        var v = s_tcp6Server.Bind(a.Positional, a.Keywords);
+        return new Tcp6ServerEndpoint(Role<IReactorTcp>(reactor, "tcp6"), ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+    }
+
+    /// <summary><c>unix:PATH[:mode=OCTAL][:backlog=][:lockfile=0|1]</c>; note the lock file is wanted by default.</summary>
+    public static IStreamServerEndpoint UnixServer(object reactor, EndpointArguments a)
+    {
+        var v = s_unixServer.Bind(a.Positional, a.Keywords);
+        return new UnixServerEndpoint(Role<IReactorUnix>(reactor, "unix"), v["address"]!, ToInt(v["backlog"]!, "backlog"),
+            ToInt(v["mode"]!, 8, "mode"), ToInt(v["lockfile"]!, "lockfile") != 0);
+    }
+
+    /// <summary>
+    /// <c>tcp:HOST:PORT</c>, <c>tcp:host=HOST:port=PORT</c> or mixed, <c>timeout</c> in whole seconds, <c>bindAddress</c>
+    /// an address bound with port 0. As in Twisted, one positional is the host unless <c>host=</c> is given, in which case
+    /// it is the port; a third positional is ignored.
+    /// </summary>
+    public static IStreamClientEndpoint TcpClient(object reactor, EndpointArguments a)
+    {
+        var keywords = ClientTcpKeywords(a);
+        var v = s_tcpClient.Bind([], keywords);
+        return new Tcp4ClientEndpoint(Role<IReactorTcp>(reactor, "tcp"), v["host"]!, ToInt(v["port"]!, "port"),
+            TimeSpan.FromSeconds(ToInt(v["timeout"]!, "timeout")), BindEndPoint(v["bindAddress"]));
+    }
+
+    /// <summary><c>unix:PATH</c> or <c>unix:path=PATH</c>, <c>timeout</c>, <c>lockfile=0|1</c> (check the server's lock).</summary>
+    public static IStreamClientEndpoint UnixClient(object reactor, EndpointArguments a)
+    {
+        var keywords = new Dictionary<string, string>(a.Keywords, StringComparer.Ordinal);
+        if (a.Positional.Count == 1) keywords["path"] = a.Positional[0];
+        bool? fromLockfile = keywords.Remove("lockfile", out var lockfile) ? ToInt(lockfile, "lockfile") != 0 : null;
+        var v = s_unixClient.Bind([], keywords);
+        // Twisted passes a literal checkPID= through as a string, which Python treats as true unless it is empty.
+        bool checkPid = fromLockfile ?? !string.IsNullOrEmpty(v["checkPID"]);
+        return new UnixClientEndpoint(Role<IReactorUnix>(reactor, "unix"), v["path"]!,
+            TimeSpan.FromSeconds(ToInt(v["timeout"]!, "timeout")), checkPid);
+    }
+
+    /// <summary>Twisted's <c>_parseClientTCP</c>: folds the positionals into keywords.</summary>
+    internal static Dictionary<string, string> ClientTcpKeywords(EndpointArguments a)
+    {
+        var keywords = new Dictionary<string, string>(a.Keywords, StringComparer.Ordinal);
+        if (a.Positional.Count == 2)
+        {
+            keywords["port"] = a.Positional[1];
+            keywords["host"] = a.Positional[0];
+        }
+        else if (a.Positional.Count == 1)
+        {
+            if (keywords.ContainsKey("host")) keywords["port"] = a.Positional[0];
+            else keywords["host"] = a.Positional[0];
+        }
+        return keywords;
+    }
+
+    private static IPEndPoint? BindEndPoint(string? address)
+    {
+        if (address is null) return null;
+        if (!IPAddress.TryParse(address, out var ip))
+            throw new ArgumentException($"bindAddress must be an IP address literal, not '{address}'.");
+        return new IPEndPoint(ip, 0);
+    }
+
+    /// <summary>The reactor as the role an endpoint type needs.</summary>
+    internal static T Role<T>(object reactor, string type) where T : class =>
+        reactor as T ?? throw new ArgumentException($"'{type}' endpoints need a reactor that implements {typeof(T).Name}; {reactor.GetType().Name} does not.");
+
+    /// <summary>A parser from a function, for the registry.</summary>
+    internal sealed class Server(string prefix, Func<object, EndpointArguments, IStreamServerEndpoint> parse) : IStreamServerEndpointStringParser
+    {
+        public string Prefix => prefix;
+        public IStreamServerEndpoint ParseStreamServer(object reactor, EndpointArguments arguments) => parse(reactor, arguments);
+    }
+
+    /// <summary>A parser from a function, for the registry.</summary>
+    internal sealed class Client(string prefix, Func<object, EndpointArguments, IStreamClientEndpoint> parse) : IStreamClientEndpointStringParser
+    {
+        public string Prefix => prefix;
+        public IStreamClientEndpoint ParseStreamClient(object reactor, EndpointArguments arguments) => parse(reactor, arguments);
+    }
+}

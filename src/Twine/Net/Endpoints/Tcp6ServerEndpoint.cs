@@ -1,0 +1,14 @@
+namespace Twine.Net;
+
+/// <summary>A TCP server endpoint on IPv6 (Twisted's <c>TCP6ServerEndpoint</c>): every IPv6 interface ("::") by default.</summary>
+/// <example>
+/// <code>
+/// var endpoint = Endpoints.Server(reactor, @"tcp6:8080:interface=\:\:1");   // IPv6 colons escaped
+/// </code>
+/// </example>
+public sealed class Tcp6ServerEndpoint : Tcp4ServerEndpoint
+{
+    /// <summary>Creates the endpoint; nothing listens until <see cref="Tcp4ServerEndpoint.Listen"/>.</summary>
+    public Tcp6ServerEndpoint(IReactorTcp reactor, int port, int backlog = 50, string interfaceAddress = "::")
+        : base(reactor, port, backlog, interfaceAddress) { }
+}

@@ -1,0 +1,21 @@
+namespace Twine.Net;
+
+/// <summary>A TCP connection's transport, with the socket options Twisted's <c>ITCPTransport</c> exposes.</summary>
+/// <example>
+/// <code>
+/// protected override void ConnectionMade()
+/// {
+///     var tcp = (ITcpTransport)Transport;
+///     tcp.KeepAlive = true;      // detect dead peers on long-idle connections
+///     tcp.NoDelay = false;       // let Nagle coalesce (Twine turns it off by default)
+/// }
+/// </code>
+/// </example>
+public interface ITcpTransport : ISocketTransport
+{
+    /// <summary>TCP_NODELAY: send small segments at once instead of waiting to coalesce them. True by default.</summary>
+    bool NoDelay { get; set; }
+
+    /// <summary>SO_KEEPALIVE: probe an idle connection to detect a vanished peer. False by default.</summary>
+    bool KeepAlive { get; set; }
+}

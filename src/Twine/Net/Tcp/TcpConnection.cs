@@ -1,0 +1,39 @@
+using System.Net;
+using Twine.Net.Native;
+
+namespace Twine.Net.Tcp;
+
+/// <summary>A TCP connection: a <see cref="StreamConnection"/> with TCP_NODELAY on by default and the TCP options.</summary>
+internal sealed class TcpConnection : StreamConnection, ITcpTransport
+{
+    private bool _noDelay;
+    private bool _keepAlive;
+
+    public TcpConnection(Reactor.Reactor reactor, int fd, EndPoint host, EndPoint peer) : base(reactor, fd, host, peer)
+    {
+        // Twine writes whole messages per flush already; Nagle would only add a round trip of latency.
+        NoDelay = true;
+    }
+
+    /// <inheritdoc />
+    public bool NoDelay
+    {
+        get => _noDelay;
+        set
+        {
+            if (!Closed) SocketNative.SetIntOption(Fd, SocketNative.IPPROTO_TCP, SocketNative.TCP_NODELAY, value ? 1 : 0);
+            _noDelay = value;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool KeepAlive
+    {
+        get => _keepAlive;
+        set
+        {
+            if (!Closed) SocketNative.SetIntOption(Fd, SocketNative.SOL_SOCKET, SocketNative.SO_KEEPALIVE, value ? 1 : 0);
+            _keepAlive = value;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using Twine.Defer;
+
+namespace Twine.Net.Tcp;
+
+/// <summary>
+/// <see cref="IReactorTcp.ConnectTcp"/>'s connector: resolves a host name on the reactor's thread pool (an address
+/// literal needs no lookup), then connects without blocking.
+/// </summary>
+internal sealed class TcpConnector : StreamConnector
+{
+    private readonly string _host;
+    private readonly int _port;
+    private readonly IPEndPoint? _bindAddress;
+
+    public TcpConnector(Reactor.Reactor reactor, string host, int port, ClientFactory factory, TimeSpan? timeout, IPEndPoint? bindAddress)
+        : base(reactor, factory, timeout)
+    {
+        _host = host;
+        _port = port;
+        _bindAddress = bindAddress;
+        Destination = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
+    }
+
+    /// <inheritdoc />
+    public override EndPoint Destination { get; }
+
+    protected override EndPoint? BindAddress => _bindAddress;
+
+    protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
+        new TcpConnection(Reactor, fd, host, peer);
+
+    protected override void Resolve(int generation)
+    {
+        if (Destination is IPEndPoint literal)
+        {
+            ConnectTo(generation, literal);
+            return;
+        }
+        // getaddrinfo blocks (and can take seconds): never on the reactor thread.
+        Reactor.DeferToThread(() => Dns.GetHostAddresses(_host)).AddBoth(outcome =>
+        {
+            if (outcome.Failure is { } failure)
+            {
+                ReportFailure(generation, new DnsLookupException(_host, failure.Value));
+                return;
+            }
+            var chosen = Choose(outcome.Value);
+            if (chosen is null) ReportFailure(generation, new DnsLookupException(_host));
+            else ConnectTo(generation, new IPEndPoint(chosen, _port));
+        });
+    }
+
+    /// <summary>IPv4 first, as Twisted's <c>connectTCP</c> (which resolves with <c>gethostbyname</c>); else the first IPv6 address.</summary>
+    private IPAddress? Choose(IPAddress[] addresses)
+    {
+        var family = _bindAddress?.AddressFamily;
+        if (family is not null) return addresses.FirstOrDefault(a => a.AddressFamily == family);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6);
+    }
+}

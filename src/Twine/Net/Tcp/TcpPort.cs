@@ -1,0 +1,44 @@
+using System.Net;
+using Twine.Net.Native;
+
+namespace Twine.Net.Tcp;
+
+/// <summary>A listening TCP socket (IPv4 or IPv6, chosen by the interface address): <see cref="IReactorTcp.ListenTcp"/>.</summary>
+internal sealed class TcpPort : StreamPort
+{
+    private TcpPort(Reactor.Reactor reactor, IProtocolFactory factory) : base(reactor, factory) { }
+
+    /// <summary>Binds and listens; throws <see cref="CannotListenException"/> if the address cannot be used.</summary>
+    public static TcpPort Listen(Reactor.Reactor reactor, int port, IProtocolFactory factory, int backlog, string interfaceAddress)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(interfaceAddress);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        var local = new IPEndPoint(ParseInterface(interfaceAddress), port);
+        string description = $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}";
+        int fd = BoundSocket.Create(local, SocketNative.SOCK_STREAM, reuseAddress: true, backlog, description);
+        var listening = new TcpPort(reactor, factory);
+        try
+        {
+            listening.StartListening(fd);
+        }
+        catch
+        {
+            SocketNative.Close(fd);
+            throw;
+        }
+        return listening;
+    }
+
+    /// <summary>"" is every IPv4 interface; otherwise an IPv4 or IPv6 literal ("::" for every IPv6 one).</summary>
+    internal static IPAddress ParseInterface(string interfaceAddress)
+    {
+        if (interfaceAddress.Length == 0) return IPAddress.Any;
+        if (IPAddress.TryParse(interfaceAddress, out var address)) return address;
+        throw new ArgumentException($"The interface must be an IPv4 or IPv6 address literal, not '{interfaceAddress}'.", nameof(interfaceAddress));
+    }
+
+    protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
+        new TcpConnection(Reactor, fd, host, peer);
+}

@@ -1,0 +1,10 @@
+using System.Net;
+using Twine.Net.Tcp;
+
+namespace Twine.Net.Unix;
+
+/// <summary>A Unix-domain stream connection: a <see cref="StreamConnection"/> with no TCP options to set.</summary>
+internal sealed class UnixConnection : StreamConnection
+{
+    public UnixConnection(Reactor.Reactor reactor, int fd, EndPoint host, EndPoint peer) : base(reactor, fd, host, peer) { }
+}

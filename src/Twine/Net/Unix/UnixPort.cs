@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+using Twine.Net.Native;
+using Twine.Net.Tcp;
+
+namespace Twine.Net.Unix;
+
+/// <summary>A listening Unix-domain stream socket: <see cref="IReactorUnix.ListenUnix"/>.</summary>
+/// <remarks>
+/// The socket file gets <c>mode</c> before the port starts listening, and is removed when the port stops. A name
+/// starting with a NUL character is a Linux abstract socket: there is no file to chmod or remove.
+/// </remarks>
+internal sealed class UnixPort : StreamPort
+{
+    private readonly string _path;
+    private readonly UnixLockFile? _lock;
+
+    private UnixPort(Reactor.Reactor reactor, IProtocolFactory factory, string path, UnixLockFile? lockFile) : base(reactor, factory)
+    {
+        _path = path;
+        _lock = lockFile;
+    }
+
+    private static bool IsAbstract(string path) => path.StartsWith('\0');
+
+    /// <summary>Binds, sets the file mode, and listens; throws <see cref="CannotListenException"/> if the path cannot be used.</summary>
+    public static UnixPort Listen(Reactor.Reactor reactor, string path, IProtocolFactory factory, int backlog, int mode, bool wantPid)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        UnixLockFile? lockFile = null;
+        if (wantPid && !IsAbstract(path))
+        {
+            lockFile = new UnixLockFile(path + ".lock");
+            if (!lockFile.TryLock()) throw new CannotListenException(path, new IOException("Cannot acquire lock: another live process holds " + path + ".lock."));
+            // The previous owner died holding the lock, so the socket file it left behind is garbage.
+            if (!lockFile.Clean) TryDelete(path);
+        }
+        int fd = -1;
+        try
+        {
+            fd = BoundSocket.Create(new UnixDomainSocketEndPoint(path), SocketNative.SOCK_STREAM, reuseAddress: false, backlog: null, path);
+            if (!IsAbstract(path) && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));
+            if (SocketNative.Listen(fd, backlog) != 0) throw SocketErrors.ToSocketException(SocketNative.LastError);
+            var port = new UnixPort(reactor, factory, path, lockFile);
+            port.StartListening(fd);
+            return port;
+        }
+        catch (Exception ex)
+        {
+            if (fd >= 0)
+            {
+                SocketNative.Close(fd);
+                if (!IsAbstract(path)) TryDelete(path);
+            }
+            lockFile?.Unlock();
+            throw ex as CannotListenException ?? new CannotListenException(path, ex);
+        }
+    }
+
+    protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
+        new UnixConnection(Reactor, fd, host, peer);
+
+    protected override void OnClosed()
+    {
+        if (!IsAbstract(_path)) TryDelete(_path);
+        _lock?.Unlock();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Already gone, or replaced by something we should not touch.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
