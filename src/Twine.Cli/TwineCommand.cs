@@ -20,6 +20,7 @@ internal static class TwineCommand
             new HelpOption(),
             new VersionOption(),
             DemoCommand.Create(installSignalHandlers),
+            EchoCommand.Create(installSignalHandlers),
         };
         return root;
     }
