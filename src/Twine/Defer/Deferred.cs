@@ -155,7 +155,7 @@ public abstract partial class Deferred
     }
 
     /// <summary>Throws when callbacks are added through a view the chain has moved past.</summary>
-    private protected Deferred CheckTail()
+    internal Deferred CheckTail()
     {
         var root = Root;
         var tail = root._tail ?? root;

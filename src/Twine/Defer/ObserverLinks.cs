@@ -7,18 +7,12 @@ namespace Twine.Defer;
 internal static class ChainEnd
 {
     /// <summary>Throws <see cref="StaleDeferredException"/> when <paramref name="at"/> is not the chain's end.</summary>
-    public static void Check(Deferred at)
-    {
-        var root = at.Root;
-        var tail = root._tail ?? root;
-        if (tail != at) throw new StaleDeferredException(at.ResultType, tail.ResultType);
-    }
+    public static void Check(Deferred at) => at.CheckTail();
 
     /// <summary>Appends <paramref name="link"/>; it runs at once if the chain has already fired (D4).</summary>
     public static void Append(Deferred at, Link link)
     {
-        Check(at);
-        at.Root.Append(link);
+        at.CheckTail().Append(link);
     }
 }
 

@@ -29,7 +29,6 @@ namespace Twine.Protocols;
 public abstract class IntNStringReceiver : Protocol, IPushProducer
 {
     private readonly ReceiveBuffer _buffer = new();
-    private bool _busyReceiving;
 
     /// <summary>Creates a receiver whose prefix is <paramref name="prefixLength"/> bytes (1, 2 or 4).</summary>
     private protected IntNStringReceiver(int prefixLength) => PrefixLength = prefixLength;
@@ -53,19 +52,7 @@ public abstract class IntNStringReceiver : Protocol, IPushProducer
     /// <summary>Parses <paramref name="data"/> and delivers each complete message (IN1).</summary>
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
-        _buffer.Append(data);
-        if (_busyReceiving) return;
-        _busyReceiving = true;
-        _buffer.Hold();
-        try
-        {
-            Parse();
-        }
-        finally
-        {
-            _busyReceiving = false;
-            _buffer.Release();
-        }
+        _buffer.Receive(data, this, static self => self.Parse());
     }
 
     /// <summary>Called with each payload. The span is only valid during the call.</summary>

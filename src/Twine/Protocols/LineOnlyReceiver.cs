@@ -32,7 +32,6 @@ public abstract class LineOnlyReceiver : Protocol
 {
     private readonly ReceiveBuffer _buffer = new();
     private byte[] _delimiter = "\r\n"u8.ToArray();
-    private bool _busyReceiving;
     private int _scanned;
 
     /// <summary>The line delimiter. Default <c>"\r\n"</c>.</summary>
@@ -57,19 +56,7 @@ public abstract class LineOnlyReceiver : Protocol
     /// <summary>Delivers each complete line in the buffer plus <paramref name="data"/> (LO1).</summary>
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
-        _buffer.Append(data);
-        if (_busyReceiving) return;
-        _busyReceiving = true;
-        _buffer.Hold();
-        try
-        {
-            Deliver();
-        }
-        finally
-        {
-            _busyReceiving = false;
-            _buffer.Release();
-        }
+        _buffer.Receive(data, this, static self => self.Deliver());
     }
 
     /// <summary>Called with each complete line, without its delimiter. The span is only valid during the call.</summary>

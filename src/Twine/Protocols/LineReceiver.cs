@@ -44,7 +44,6 @@ public abstract class LineReceiver : Protocol, IPushProducer
     private readonly ReceiveBuffer _buffer = new();
     private byte[] _delimiter = "\r\n"u8.ToArray();
     private bool _lineMode = true;
-    private bool _busyReceiving;
     private bool _stopRequested;
     // How many bytes at the front of the buffer are known not to start a delimiter, so a long line arriving in many
     // small chunks is scanned once, not once per chunk.
@@ -81,19 +80,7 @@ public abstract class LineReceiver : Protocol, IPushProducer
     /// </summary>
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
-        _buffer.Append(data);
-        if (_busyReceiving) return;
-        _busyReceiving = true;
-        _buffer.Hold();
-        try
-        {
-            Deliver();
-        }
-        finally
-        {
-            _busyReceiving = false;
-            _buffer.Release();
-        }
+        _buffer.Receive(data, this, static self => self.Deliver());
     }
 
     /// <summary>Called with each complete line, without its delimiter. The span is only valid during the call.</summary>

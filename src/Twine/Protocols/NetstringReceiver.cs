@@ -27,7 +27,6 @@ namespace Twine.Protocols;
 public abstract class NetstringReceiver : Protocol
 {
     private readonly ReceiveBuffer _buffer = new();
-    private bool _busyReceiving;
     private bool _parsingPayload;
     private int _expectedPayloadSize;
 
@@ -44,19 +43,7 @@ public abstract class NetstringReceiver : Protocol
     public override void DataReceived(ReadOnlySpan<byte> data)
     {
         if (BrokenPeer) return;
-        _buffer.Append(data);
-        if (_busyReceiving) return;
-        _busyReceiving = true;
-        _buffer.Hold();
-        try
-        {
-            Parse();
-        }
-        finally
-        {
-            _busyReceiving = false;
-            _buffer.Release();
-        }
+        _buffer.Receive(data, this, static self => self.Parse());
     }
 
     /// <summary>Called with each payload. The span is only valid during the call.</summary>

@@ -20,6 +20,7 @@ internal sealed class ReceiveBuffer
     private int _start;
     private int _end;
     private int _holds;
+    private bool _delivering;
 
     public int Length => _end - _start;
 
@@ -63,6 +64,28 @@ internal sealed class ReceiveBuffer
     }
 
     public byte[] ToArray() => Span.ToArray();
+
+    /// <summary>
+    /// Appends <paramref name="data"/> and, unless a delivery is already running, runs <paramref name="deliver"/> with
+    /// the buffer held. A callback that feeds more data (re-entrant <c>DataReceived</c>) therefore only appends, and
+    /// the running delivery picks it up: thousands of mode switches on one chunk never recurse (LR4).
+    /// </summary>
+    public void Receive<TParser>(ReadOnlySpan<byte> data, TParser parser, Action<TParser> deliver)
+    {
+        Append(data);
+        if (_delivering) return;
+        _delivering = true;
+        Hold();
+        try
+        {
+            deliver(parser);
+        }
+        finally
+        {
+            _delivering = false;
+            Release();
+        }
+    }
 
     /// <summary>Spans handed out from here on must stay valid until the matching <see cref="Release"/>.</summary>
     public void Hold() => _holds++;

@@ -17,30 +17,7 @@ internal static class DeferredOutcome
     /// <exception cref="StaleDeferredException"><paramref name="deferred"/> is not the end of its chain.</exception>
     internal static void Consume(Deferred deferred, Action<Failure?> onOutcome)
     {
-        var root = deferred.Root;
-        var tail = root._tail ?? root;
         // Same rule as await and AddCallback: a reference the chain has moved past must not be extended.
-        if (tail != deferred) throw new StaleDeferredException(deferred.ResultType, tail.ResultType);
-        root.Append(new ConsumeLink(onOutcome));
-    }
-
-    private sealed class ConsumeLink(Action<Failure?> onOutcome) : Link
-    {
-        internal override Deferred? Run(Deferred root)
-        {
-            var failure = root._failure;
-            root.Consume();
-            try
-            {
-                onOutcome(failure);
-            }
-            catch (Exception e)
-            {
-                // Our observers do not throw; if one ever does, the error belongs on this chain, not in the caller
-                // that happened to fire the Deferred.
-                root.SetException(e);
-            }
-            return null;
-        }
+        ChainEnd.Append(deferred, new ConsumeOutcomeLink(onOutcome));
     }
 }
