@@ -58,7 +58,8 @@ public sealed partial class Reactor : IReactorTime, IDisposable
         _io = new IoTable(backend);
         _timers = new TimerQueue(this);
         _syncContext = new ReactorSynchronizationContext(this);
-        TimeProvider = new ReactorTimeProvider(this, DateTimeOffset.UtcNow);
+        // Timers made through the TimeProvider from other threads (Task.Delay, CancellationTokenSource) are posted here.
+        TimeProvider = new ReactorTimeProvider(this, DateTimeOffset.UtcNow, onOwnerThread: () => IsInReactorThread, postToOwner: CallFromThread);
         _poolSize = options.ThreadPoolSize;
         // The reactor's own triggers come first in their phases, as in Twisted's __init__ (RE4, RE6).
         AddSystemEventTrigger(SystemEventPhase.During, Shutdown, Crash);
@@ -112,7 +113,7 @@ public sealed partial class Reactor : IReactorTime, IDisposable
     /// <summary>True on the reactor's thread (TH3). Any thread.</summary>
     public bool IsInReactorThread => Environment.CurrentManagedThreadId == Volatile.Read(ref _threadId);
 
-    /// <summary>This reactor's time as a .NET <see cref="System.TimeProvider"/>: timers it creates are reactor timers (reactor thread only).</summary>
+    /// <summary>This reactor's time as a .NET <see cref="System.TimeProvider"/>: timers it creates are reactor timers; they may be created, changed and disposed from any thread.</summary>
     /// <example>
     /// <code>
     /// await Task.Delay(TimeSpan.FromSeconds(1), reactor.TimeProvider);   // resumes on the reactor thread

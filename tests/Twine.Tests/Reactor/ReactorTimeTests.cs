@@ -1,3 +1,4 @@
+using Twine.Defer;
 using Twine.Reactor;
 using Twine.Time;
 using static Twine.Tests.Reactor.ReactorTesting;
@@ -140,5 +141,38 @@ public sealed class ReactorTimeTests
         Assert.True(resumedOnReactor);
         var wall = reactor.TimeProvider.GetUtcNow();
         Assert.InRange(wall, DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1));
+    }
+
+    [Theory, MemberData(nameof(Backends), MemberType = typeof(ReactorTesting))]
+    public void TimeProviderTimersMadeOnOtherThreadsRunOnTheReactor(ReactorBackend backend)
+    {
+        // Task.Delay and CancellationTokenSource create and dispose timers on whatever thread uses them; those
+        // operations must reach the reactor's timer queue through the reactor thread, never touch it directly.
+        using var reactor = Create(backend);
+        const int Workers = 8;
+        int firedOnReactor = 0, firedElsewhere = 0, cancelledTokens = 0;
+        reactor.CallWhenRunning(() =>
+        {
+            var tasks = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(2), reactor.TimeProvider);
+                var registration = cts.Token.Register(() =>
+                {
+                    if (reactor.IsInReactorThread) Interlocked.Increment(ref firedOnReactor);
+                    else Interlocked.Increment(ref firedElsewhere);
+                });
+                // A timer made and dropped again off the reactor thread, before it can fire.
+                using (var unused = new CancellationTokenSource(TimeSpan.FromHours(1), reactor.TimeProvider)) { }
+                await Task.Delay(TimeSpan.FromMilliseconds(5), reactor.TimeProvider).ConfigureAwait(false);
+                if (cts.IsCancellationRequested) Interlocked.Increment(ref cancelledTokens);
+                registration.Dispose();
+            })).ToArray();
+            _ = Deferred.FromTask(Task.WhenAll(tasks)).AddBoth(_ => reactor.Stop());
+        });
+        RunGuarded(reactor);
+        Assert.Equal(Workers, cancelledTokens);
+        Assert.Equal(Workers, firedOnReactor);
+        Assert.Equal(0, firedElsewhere);
+        Assert.Empty(reactor.GetDelayedCalls());
     }
 }
