@@ -4,62 +4,7 @@ using Twine.Protocols;
 
 namespace Twine.Interop.Tests.Framing;
 
-/// <summary>One framed connection, whatever the framing: the Twine side of every interop conversation.</summary>
-internal interface IMessenger
-{
-    FramingKind Kind { get; }
-
-    ITransport Transport { get; }
-
-    /// <summary>How many times the transport delivered bytes (DataReceived calls).</summary>
-    int Reads { get; }
-
-    /// <summary>Sends one message with Twine's framing (SendLine / SendString).</summary>
-    void Send(ReadOnlySpan<byte> payload);
-}
-
-/// <summary>
-/// Records what happens on one framed connection and lets a test react. Violations use the peer scripts' names
-/// (LINE-TOO-LONG, BROKEN-PEER, LENGTH-LIMIT n) so both sides of a test read alike.
-/// </summary>
-internal class MessageRecorder
-{
-    public List<byte[]> Received { get; } = [];
-
-    public List<string> Violations { get; } = [];
-
-    public Failure? LostReason { get; private set; }
-
-    public bool Made { get; private set; }
-
-    public Action<IMessenger>? OnMade { get; set; }
-
-    public Action<IMessenger, byte[]>? OnReceived { get; set; }
-
-    public Action<IMessenger, Failure>? OnLost { get; set; }
-
-    public void Connected(IMessenger messenger)
-    {
-        Made = true;
-        OnMade?.Invoke(messenger);
-    }
-
-    public void MessageReceived(IMessenger messenger, ReadOnlySpan<byte> payload)
-    {
-        var copy = payload.ToArray();
-        Received.Add(copy);
-        OnReceived?.Invoke(messenger, copy);
-    }
-
-    public void Violated(string what) => Violations.Add(what);
-
-    public void ConnectionLost(IMessenger messenger, Failure reason)
-    {
-        LostReason = reason;
-        OnLost?.Invoke(messenger, reason);
-    }
-}
-
+/// <summary>The three Twine receivers under test, each reporting to a <see cref="MessageRecorder"/>.</summary>
 internal static class Messengers
 {
     /// <summary>A Twine receiver of <paramref name="kind"/> with default limits, reporting to <paramref name="recorder"/>.</summary>

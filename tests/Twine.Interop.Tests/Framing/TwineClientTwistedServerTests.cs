@@ -138,7 +138,7 @@ public sealed class TwineClientTwistedServerTests
     /// Connects a Twine client to the Twisted server and runs the reactor until the connection is lost.
     /// <paramref name="onReceived"/> gets the number of messages received so far.
     /// </summary>
-    private static MessageRecorder Converse(FramingKind kind, int port, TwistedPeer server, Action<IMessenger> onMade, Action<IMessenger, int> onReceived)
+    private static MessageRecorder Converse(FramingKind kind, int port, ChildProcess server, Action<IMessenger> onMade, Action<IMessenger, int> onReceived)
     {
         using var reactor = InteropReactor.Create();
         Failure? connectFailure = null;

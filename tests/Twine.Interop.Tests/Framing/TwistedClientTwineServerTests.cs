@@ -188,7 +188,7 @@ public sealed class TwistedClientTwineServerTests
         TwistedPeer.RequireTwisted();
         using var reactor = InteropReactor.Create();
         var server = new TwineServer(reactor, kind);
-        TwistedPeer? client = null;
+        ChildProcess? client = null;
         bool clientExited = false;
         Failure? connectFailure = null;
         // The client's exit is reported on a thread-pool thread; once this method is leaving, the reactor is about to

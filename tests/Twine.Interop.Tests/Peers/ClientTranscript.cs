@@ -37,7 +37,7 @@ internal sealed class ClientTranscript
     public string? ConnectFailed { get; }
 
     /// <summary>Waits for the client to exit and parses its output; fails the test if it timed out or could not connect.</summary>
-    public static ClientTranscript Of(TwistedPeer client)
+    public static ClientTranscript Of(ChildProcess client)
     {
         client.WaitForExit();
         var transcript = new ClientTranscript(client.Lines);

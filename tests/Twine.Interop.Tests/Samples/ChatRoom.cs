@@ -1,31 +1,8 @@
 using System.Net;
-using System.Text;
-using Twine.Defer;
-using Twine.Protocols;
 using ChatServer;
 using Twine.Testing;
 
 namespace Twine.Interop.Tests.Samples;
-
-/// <summary>A chat user's terminal: the lines the server sent it.</summary>
-internal sealed class ChatTerminal : LineReceiver
-{
-    public List<string> Lines { get; } = [];
-
-    public bool Lost { get; private set; }
-
-    /// <summary>Returns the lines received since the last call.</summary>
-    public List<string> Take()
-    {
-        var lines = new List<string>(Lines);
-        Lines.Clear();
-        return lines;
-    }
-
-    protected override void LineReceived(ReadOnlySpan<byte> line) => Lines.Add(Encoding.UTF8.GetString(line));
-
-    public override void ConnectionLost(Failure reason) => Lost = true;
-}
 
 /// <summary>The chat server's factory with users connected in memory, one loopback pump each.</summary>
 internal sealed class ChatRoom
