@@ -163,7 +163,9 @@ public sealed class DeferredTypedTests
             return after - before;
         }
         for (int i = 0; i < 5; i++) Run();
-        Assert.Equal(0, Run());
+        // Nothing is allocated; a single boxed value would be 24 bytes.
+        long bytes = Run();
+        Assert.True(bytes < 24, $"allocated {bytes} bytes firing the chain");
     }
 
     [Fact]

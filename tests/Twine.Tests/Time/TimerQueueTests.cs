@@ -356,7 +356,9 @@ public sealed class TimerQueueTests
         int ran = queue.RunDue(TimeSpan.FromMilliseconds(60_000 - 1));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(60_000, ran);
-        Assert.True(allocated < 1024, $"allocated {allocated} bytes running {ran} calls");
+        // One allocation per call would be over a megabyte; the margin absorbs runtime noise on this thread (JIT
+        // tier-up, OSR) that a loaded machine has been seen to add.
+        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes running {ran} calls");
 
         Assert.Equal(40_000, queue.RunDue(TimeSpan.MaxValue));
         Assert.Equal(n, state.Hits);
