@@ -1,3 +1,4 @@
+using static Twine.Tests.Defer.DeferredAssert;
 using Twine.Defer;
 using Twine.Logging;
 
@@ -6,15 +7,6 @@ namespace Twine.Tests.Defer;
 public class DeferredListTests
 {
     /// <summary>The failure a fired Deferred holds; handled afterwards so it is not reported at collection.</summary>
-    private static Failure FailureOf<T>(Deferred<T> d)
-    {
-        Assert.True(d.Called);
-        var failure = d.Result.Failure;
-        Assert.NotNull(failure);
-        d.AddErrback(_ => { });
-        return failure;
-    }
-
     [Fact]
     public void DL1_IsADeferredAndCopiesTheInputList()
     {

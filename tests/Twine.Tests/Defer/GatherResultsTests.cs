@@ -1,18 +1,10 @@
+using static Twine.Tests.Defer.DeferredAssert;
 using Twine.Defer;
 
 namespace Twine.Tests.Defer;
 
 public class GatherResultsTests
 {
-    private static Failure FailureOf<T>(Deferred<T> d)
-    {
-        Assert.True(d.Called);
-        var failure = d.Result.Failure;
-        Assert.NotNull(failure);
-        d.AddErrback(_ => { });
-        return failure;
-    }
-
     [Fact]
     public void DL8_FiresWithValuesInInputOrder()
     {

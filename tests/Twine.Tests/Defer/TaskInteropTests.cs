@@ -1,3 +1,4 @@
+using static Twine.Tests.Defer.DeferredAssert;
 using Twine.Defer;
 
 namespace Twine.Tests.Defer;
@@ -5,15 +6,6 @@ namespace Twine.Tests.Defer;
 public class TaskInteropTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
-    private static Failure FailureOf<T>(Deferred<T> d)
-    {
-        Assert.True(d.Called);
-        var failure = d.Result.Failure;
-        Assert.NotNull(failure);
-        d.AddErrback(_ => { });
-        return failure;
-    }
 
     // ---- FromTask (F3) ------------------------------------------------------------------------------------------
 
