@@ -209,6 +209,9 @@ public sealed partial class Reactor : IReactorTime, IDisposable
         if (_disposed) return;
         if (_started) throw new InvalidOperationException("Cannot dispose a running reactor; stop it first.");
         _disposed = true;
+        // A reactor that never ran, or crashed, still has its descriptors registered: close them (RE6's
+        // disconnect-all) rather than leak the sockets. After a clean stop this finds nothing left to do.
+        DisconnectAll();
         CancelBlockedCallers();
         StopThreadPool();
         _threadCalls.Clear();

@@ -11,6 +11,23 @@ namespace Twine.Tests.Net.Tcp;
 public sealed class TcpPortTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    public void DisposingAReactorThatNeverRanClosesItsPorts(ReactorBackend backend)
+    {
+        var factory = new CountingFactory();
+        int number;
+        using (var reactor = Create(backend))
+        {
+            (_, number) = ListenLocal(reactor, factory);
+        }
+        Assert.Equal(1, factory.Stops);
+        // The socket was closed, so the port can be listened on again.
+        using var next = Create(backend);
+        var again = next.ListenTcp(number, new CountingFactory(), interfaceAddress: "127.0.0.1");
+        Assert.Equal(number, ((IPEndPoint)again.Host).Port);
+        again.StopListening();
+    }
+
+    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
     public void PF3_ListeningStartsTheFactoryAndStoppingStopsItAndFreesThePort(ReactorBackend backend)
     {
         using var reactor = Create(backend);
