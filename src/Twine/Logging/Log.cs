@@ -2,36 +2,6 @@ using Twine.Defer;
 
 namespace Twine.Logging;
 
-/// <summary>How serious a log event is.</summary>
-public enum LogLevel
-{
-    /// <summary>Detail for debugging.</summary>
-    Debug,
-    /// <summary>Normal operation (a factory starting, a port listening).</summary>
-    Info,
-    /// <summary>Something unexpected that Twine recovered from.</summary>
-    Warning,
-    /// <summary>An error: a callback threw, a failure went unhandled.</summary>
-    Error,
-    /// <summary>An error that may lose work.</summary>
-    Critical,
-}
-
-/// <summary>One log event: a level, a message, and the failure behind it, if any.</summary>
-public readonly record struct LogEvent(LogLevel Level, string Message, Failure? Failure);
-
-/// <summary>Where log events go. Implement it to send Twine's log to your logging framework.</summary>
-/// <example>
-/// <code>
-/// Log.Sink = new MySink();   // or Log.Sink = null to silence Twine
-/// </code>
-/// </example>
-public interface ILogSink
-{
-    /// <summary>Records one event. Called from whichever thread logged it; must be thread-safe.</summary>
-    void Write(in LogEvent e);
-}
-
 /// <summary>
 /// Twine's log: a replaceable <see cref="Sink"/> (stderr by default) plus an <see cref="Observed"/> hook, so tests
 /// and applications can watch events without replacing the sink.
@@ -73,19 +43,4 @@ public static class Log
 
     /// <summary>Logs an error from an exception.</summary>
     public static void Error(string message, Exception exception) => Write(LogLevel.Error, message, new Failure(exception));
-}
-
-/// <summary>The default sink: one line per event on stderr, with the traceback for failures.</summary>
-public sealed class StderrLogSink : ILogSink
-{
-    private readonly object _gate = new();
-
-    /// <inheritdoc />
-    public void Write(in LogEvent e)
-    {
-        var text = e.Failure is null
-            ? $"[twine] {e.Level}: {e.Message}"
-            : $"[twine] {e.Level}: {e.Message}\n{e.Failure.GetTraceback()}";
-        lock (_gate) Console.Error.WriteLine(text);
-    }
 }
