@@ -4,9 +4,9 @@ using Twine.Logging;
 namespace Twine.Defer;
 
 /// <summary>
-/// The small side object of a Deferred (Twisted's <c>DebugInfo</c>): creator and first-invoker stacks in debug
-/// mode (D10), and the failure the chain ended with, reported as unhandled when the Deferred is garbage-collected
-/// while still holding it (L1–L3). Only a failing or debugged Deferred allocates one.
+/// The debug side object of a Deferred (Twisted's <c>DebugInfo</c>, held by its <c>DeferredExtras</c>): creator
+/// and first-invoker stacks in debug mode (D10), and the failure the chain ended with, reported as unhandled when the
+/// Deferred is garbage-collected while still holding it (L1–L3). Only a failing or debugged Deferred allocates one.
 /// </summary>
 internal sealed class DebugInfo
 {

@@ -21,7 +21,7 @@ public abstract partial class Deferred
             // waiting on) picks its remaining links up in its own loop once that link returns (D6).
             if (current._paused == 0 && (current._flags & Flags.Running) == 0)
             {
-                current._chainedTo = null;
+                current.Chained = null;
                 while (current._first is { } link)
                 {
                     current._first = link.Next;
@@ -59,7 +59,7 @@ public abstract partial class Deferred
     /// <summary>The chain ran out of callbacks: remember an unhandled failure, or forget a handled one (L1, L2).</summary>
     private void NoteSettled()
     {
-        if (_failure is not null) (_debug ??= new DebugInfo(captureCreator: false)).SetFailure(_failure);
-        else _debug?.ClearFailure();
+        if (_failure is not null) (Extras.Debug ??= new DebugInfo(captureCreator: false)).SetFailure(_failure);
+        else DebugRecord?.ClearFailure();
     }
 }

@@ -39,7 +39,7 @@ public abstract partial class Deferred
         SuppressOnce = 4,
         /// <summary>
         /// Paused on a Deferred returned by one of its callbacks (CH1): Twisted's "result is a Deferred". Not set by
-        /// <c>ChainDeferred</c>, which records <c>_chainedTo</c> on the Deferred it fires but does not make it wait (CH8).
+        /// <c>ChainDeferred</c>, which records <c>ChainedTo</c> on the Deferred it fires but does not make it wait (CH8).
         /// </summary>
         Waiting = 8,
     }
@@ -51,16 +51,15 @@ public abstract partial class Deferred
     internal Link? _first;
     internal Link? _last;
     internal Failure? _failure;          // non-null: the chain is on the error path
-    internal Deferred? _current;         // view holding the current success value; null means the root
-    internal Deferred? _tail;            // view that accepts new callbacks; null means the root
-    internal Deferred? _chainedTo;       // the Deferred this chain is waiting on (CH1, CH7), or that fires it (CH8)
-    internal DebugInfo? _debug;          // creator/invoker stacks, unhandled-failure tracking (D10, L1)
+    // Everything a plain "create, add callbacks, fire" Deferred never needs (typed views, chaining, canceller,
+    // debug/unhandled tracking) lives in one side object, created on first use; see DeferredExtras.
+    internal DeferredExtras? _extras;
     internal int _paused;
     internal Flags _flags;
 
     private protected Deferred()
     {
-        if (s_debug) _debug = new DebugInfo(captureCreator: true);
+        if (s_debug) Extras.Debug = new DebugInfo(captureCreator: true);
     }
 
     private protected Deferred(Deferred root)
@@ -69,6 +68,30 @@ public abstract partial class Deferred
     }
 
     internal Deferred Root => _root ?? this;
+
+    /// <summary>The root's side object, created on first write.</summary>
+    internal DeferredExtras Extras => _extras ??= new DeferredExtras();
+
+    /// <summary>View holding the current success value; null means the root.</summary>
+    internal Deferred? CurrentView
+    {
+        get => _extras?.Current;
+        // Writing null where nothing was ever recorded needs no side object.
+        set { if (value is not null || _extras is not null) Extras.Current = value; }
+    }
+
+    /// <summary>View that accepts new callbacks; null means the root.</summary>
+    internal Deferred? TailView => _extras?.Tail;
+
+    /// <summary>The Deferred this chain is waiting on (CH1, CH7), or that fires it (CH8).</summary>
+    internal Deferred? Chained
+    {
+        get => _extras?.ChainedTo;
+        set { if (value is not null || _extras is not null) Extras.ChainedTo = value; }
+    }
+
+    /// <summary>Creator/invoker stacks and unhandled-failure tracking (D10, L1).</summary>
+    internal DebugInfo? DebugRecord => _extras?.Debug;
 
     /// <summary>True once the Deferred has been given a result (D9), whether or not its callbacks have run.</summary>
     public bool Called => (Root._flags & Flags.Called) != 0;
@@ -83,7 +106,7 @@ public abstract partial class Deferred
     public bool IsFailed => Root._failure is not null;
 
     /// <summary>The Deferred this one is waiting on (CH1, CH7), or the one that will fire it through <c>ChainDeferred</c> (CH8); cleared once it runs.</summary>
-    public Deferred? ChainedTo => Root._chainedTo;
+    public Deferred? ChainedTo => Root.Chained;
 
     /// <summary>The type of the chain's current end: what the next callback receives.</summary>
     public abstract Type ResultType { get; }
@@ -117,7 +140,7 @@ public abstract partial class Deferred
         }
         else
         {
-            if ((root._flags & Flags.Waiting) != 0) root._chainedTo?.Cancel();
+            if ((root._flags & Flags.Waiting) != 0) root.Chained?.Cancel();
         }
     }
 
@@ -133,7 +156,7 @@ public abstract partial class Deferred
         var root = Root;
         if (!root.BeginFire()) return;
         root._failure = failure;
-        root._current = null;
+        root.CurrentView = null;
         root.RunCallbacks();
     }
 
@@ -147,10 +170,10 @@ public abstract partial class Deferred
                 _flags &= ~Flags.SuppressOnce;
                 return false;
             }
-            throw new AlreadyCalledException(_debug?.Describe());
+            throw new AlreadyCalledException(DebugRecord?.Describe());
         }
         _flags |= Flags.Called;
-        if (s_debug) (_debug ??= new DebugInfo(captureCreator: false)).RecordInvoker();
+        if (s_debug) (Extras.Debug ??= new DebugInfo(captureCreator: false)).RecordInvoker();
         return true;
     }
 
@@ -158,7 +181,7 @@ public abstract partial class Deferred
     internal Deferred CheckTail()
     {
         var root = Root;
-        var tail = root._tail ?? root;
+        var tail = root.TailView ?? root;
         if (tail != this) throw new StaleDeferredException(ResultType, tail.ResultType);
         return root;
     }
@@ -173,7 +196,7 @@ public abstract partial class Deferred
     }
 
     /// <summary>Records a new end of the chain after a type-changing callback.</summary>
-    internal void SetTail(Deferred view) => _tail = view;
+    internal void SetTail(Deferred view) => Extras.Tail = view;
 
     /// <summary>True when the chain has a final result: fired, not paused, not running, no callbacks left.</summary>
     internal bool IsSettled =>
@@ -182,9 +205,9 @@ public abstract partial class Deferred
     /// <summary>Records that the result has been handed on (chaining, await): it will not be reported as unhandled (CH3, L2).</summary>
     internal void Consume()
     {
-        (_current ?? this).ClearValue();
+        (CurrentView ?? this).ClearValue();
         _failure = null;
-        _debug?.ClearFailure();
+        DebugRecord?.ClearFailure();
     }
 
     /// <summary>
@@ -219,11 +242,11 @@ public abstract partial class Deferred
     {
         var root = Root;
         var id = $"Deferred<{ResultType.Name}> #{RuntimeHelpers.GetHashCode(root):x}";
-        if (root._chainedTo is { } inner) return $"<{id} waiting on Deferred #{RuntimeHelpers.GetHashCode(inner.Root):x}>";
+        if (root.Chained is { } inner) return $"<{id} waiting on Deferred #{RuntimeHelpers.GetHashCode(inner.Root):x}>";
         if ((root._flags & Flags.Called) == 0) return $"<{id}>";
         return root._failure is { } f
             ? $"<{id} current result: {f}>"
-            : $"<{id} current result: {(root._current ?? root).DescribeValue()}>";
+            : $"<{id} current result: {(root.CurrentView ?? root).DescribeValue()}>";
     }
 
     private protected abstract string DescribeValue();

@@ -31,10 +31,21 @@ public readonly struct DeferredAwaiter<T> : ICriticalNotifyCompletion, IDeferred
     /// <summary>Returns the value, or throws the failure's original exception; consumes the result.</summary>
     public T GetResult()
     {
-        var root = _deferred.Root;
+        var deferred = _deferred;
+        var root = deferred.Root;
         var failure = root._failure;
-        var value = _deferred._value;
-        root.Consume();
+        var value = deferred._value;
+        if (root._extras is null)
+        {
+            // No side object means no typed views (so the awaited Deferred is the root and holds the current value)
+            // and no debug record: Consume without its virtual ClearValue and null checks.
+            deferred._value = default!;
+            root._failure = null;
+        }
+        else
+        {
+            root.Consume();
+        }
         failure?.RaiseException();
         return value;
     }

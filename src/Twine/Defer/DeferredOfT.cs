@@ -27,13 +27,15 @@ namespace Twine.Defer;
 public class Deferred<T> : Deferred
 {
     internal T _value = default!;
-    private readonly Action<Deferred<T>>? _canceller;
 
     /// <summary>Creates an unfired Deferred with no canceller.</summary>
     public Deferred() { }
 
     /// <summary>Creates an unfired Deferred whose <see cref="Deferred.Cancel"/> calls <paramref name="canceller"/> (C1).</summary>
-    public Deferred(Action<Deferred<T>>? canceller) => _canceller = canceller;
+    public Deferred(Action<Deferred<T>>? canceller)
+    {
+        if (canceller is not null) Extras.Canceller = canceller;
+    }
 
     /// <summary>A view of <paramref name="root"/>'s chain at result type <typeparamref name="T"/>.</summary>
     private protected Deferred(Deferred root) : base(root) { }
@@ -54,7 +56,7 @@ public class Deferred<T> : Deferred
             var root = Root;
             if ((root._flags & Flags.Called) == 0) throw new InvalidOperationException("The Deferred has no result yet.");
             if ((root._flags & Flags.Waiting) != 0) throw new InvalidOperationException("The Deferred is waiting on a chained Deferred.");
-            if ((root._current ?? root) != this) throw new InvalidOperationException("This reference is not the chain's current result.");
+            if ((root.CurrentView ?? root) != this) throw new InvalidOperationException("This reference is not the chain's current result.");
             return root._failure is { } f ? new Outcome<T>(f) : new Outcome<T>(_value);
         }
     }
@@ -75,9 +77,17 @@ public class Deferred<T> : Deferred
                 return;
             }
         }
+        // Fast path (Deferred.Succeed, a synchronously finished async method, a Deferred fired before anyone
+        // listened): nothing to run and nothing recorded, so RunCallbacks and BeginFire would only set the flag.
+        if (_flags == Flags.None && _first is null && _paused == 0 && _extras is null && !Debug)
+        {
+            _value = value;
+            _flags = Flags.Called;
+            return;
+        }
         if (!BeginFire()) return;
         _value = value;
-        _current = null;
+        CurrentView = null;
         RunCallbacks();
     }
 
@@ -102,8 +112,9 @@ public class Deferred<T> : Deferred
     private protected override bool InvokeCanceller(out bool firesLater)
     {
         firesLater = false;
-        if (_canceller is null) return InvokeCustomCanceller(out firesLater);
-        _canceller(this);
+        // Only the constructor stores a canceller, always an Action<Deferred<T>> for this T.
+        if (_extras?.Canceller is not { } canceller) return InvokeCustomCanceller(out firesLater);
+        Unsafe.As<Action<Deferred<T>>>(canceller)(this);
         return true;
     }
 
@@ -243,7 +254,7 @@ public class Deferred<T> : Deferred
     public Deferred<T> ChainDeferred(Deferred<T> other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        other.Root._chainedTo = Root;
+        other.Root.Chained = Root;
         return AddCallbacks(v => { other.Callback(v); return default(T)!; }, f => { other.Errback(f); return default(T)!; });
     }
 

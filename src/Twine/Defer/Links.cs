@@ -19,7 +19,7 @@ internal abstract class Link
 
     /// <summary>The current success value, typed. Links are appended in type order, so the cast always holds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected static Deferred<T> Current<T>(Deferred root) => Unsafe.As<Deferred<T>>(root._current ?? root);
+    protected static Deferred<T> Current<T>(Deferred root) => Unsafe.As<Deferred<T>>(root.CurrentView ?? root);
 }
 
 /// <summary>A callback that keeps the result type: <c>Func&lt;T, T&gt;</c>. Kept to two fields (32 bytes) because it is the hot path.</summary>
@@ -49,7 +49,7 @@ internal sealed class MapLink<T, TNext>(Func<T, TNext>? callback, Func<Failure, 
         var source = Current<T>(root);
         var failure = root._failure;
         // The chain's type moves on even when this link passes the failure through.
-        root._current = target == root ? null : target;
+        root.CurrentView = target == root ? null : target;
         try
         {
             if (failure is null)
@@ -78,7 +78,7 @@ internal sealed class ChainLink<T, TNext>(Func<T, Deferred<TNext>>? callback, Fu
     {
         var source = Current<T>(root);
         var failure = root._failure;
-        root._current = target == root ? null : target;
+        root.CurrentView = target == root ? null : target;
         Deferred<TNext>? inner;
         try
         {
@@ -122,7 +122,7 @@ internal sealed class ChainLink<T, TNext>(Func<T, Deferred<TNext>>? callback, Fu
             root.SetException(new InvalidOperationException("Callback returned the Deferred it was attached to."));
             return;
         }
-        var innerTail = innerRoot._tail ?? innerRoot;
+        var innerTail = innerRoot.TailView ?? innerRoot;
         if (innerTail != inner)
         {
             root.SetException(new StaleDeferredException(typeof(TNext), innerTail.ResultType));
@@ -136,7 +136,7 @@ internal sealed class ChainLink<T, TNext>(Func<T, Deferred<TNext>>? callback, Fu
             return;
         }
         root._paused++;
-        root._chainedTo = innerRoot;
+        root.Chained = innerRoot;
         root._flags |= Deferred.Flags.Waiting;
         innerRoot.Append(new ContinueLink<TNext>(root, target));
     }
@@ -152,7 +152,7 @@ internal sealed class ContinueLink<T>(Deferred outer, Deferred<T> target) : Link
         outer._failure = root._failure;
         root.Consume();
         outer._paused--;
-        outer._chainedTo = null;
+        outer.Chained = null;
         outer._flags &= ~Deferred.Flags.Waiting;
         return outer;
     }
