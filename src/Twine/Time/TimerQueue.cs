@@ -120,26 +120,8 @@ internal sealed class TimerQueue : IDelayedCallOwner
     public TimeSpan? NextDue()
     {
         if (_runDepth == 0) MergeStaged();
-        long? earliest = null;
-        while (_heapCount > 0)
-        {
-            var top = _heap[0].Call;
-            if (top.Cancelled)
-            {
-                RemoveTop();
-                _cancelledInHeap--;
-            }
-            else if (top.DelayedTicks > 0)
-            {
-                // Fold now rather than wake the loop at the stale base time only to find nothing due.
-                FoldTop(top);
-            }
-            else
-            {
-                earliest = top.BaseTicks;
-                break;
-            }
-        }
+        // Settling folds moved-later calls now rather than wake the loop at a stale time only to find nothing due.
+        long? earliest = SettledTop()?.BaseTicks;
         // Staged calls exist only mid-pass (a timed call asking); they are pending too.
         foreach (var call in _staged)
         {
@@ -216,10 +198,22 @@ internal sealed class TimerQueue : IDelayedCallOwner
         return call;
     }
 
-    /// <summary>Pops cancelled and lazily-delayed entries until the top is a live call due at <paramref name="nowTicks"/>.</summary>
+    /// <summary>Pops the earliest live call if it is due at <paramref name="nowTicks"/>.</summary>
     private DelayedCall? PopDue(long nowTicks)
     {
-        while (_heapCount > 0 && _heap[0].Ticks <= nowTicks)
+        if (SettledTop() is not { } top || _heap[0].Ticks > nowTicks) return null;
+        RemoveTop();
+        _pending--;
+        return top;
+    }
+
+    /// <summary>
+    /// Drops cancelled entries (lazy cancellation) and folds the offset of calls moved later since they were queued
+    /// (DC3, letting them sink to their real place) until the top is a live call at its real time; null when empty.
+    /// </summary>
+    private DelayedCall? SettledTop()
+    {
+        while (_heapCount > 0)
         {
             var top = _heap[0].Call;
             if (top.Cancelled)
@@ -229,13 +223,10 @@ internal sealed class TimerQueue : IDelayedCallOwner
             }
             else if (top.DelayedTicks > 0)
             {
-                // Moved later since it was queued (DC3): fold the offset in and let it sink to its real place.
                 FoldTop(top);
             }
             else
             {
-                RemoveTop();
-                _pending--;
                 return top;
             }
         }
