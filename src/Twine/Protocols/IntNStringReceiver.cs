@@ -26,7 +26,7 @@ namespace Twine.Protocols;
 /// // the peer sends 00 00 00 03 'f' 'o' 'o' and receives the same bytes back
 /// </code>
 /// </example>
-public abstract class IntNStringReceiver : Protocol, IPushProducer
+public abstract class IntNStringReceiver : PausableReceiver
 {
     private readonly ReceiveBuffer _buffer = new();
 
@@ -38,9 +38,6 @@ public abstract class IntNStringReceiver : Protocol, IPushProducer
 
     /// <summary>The longest payload accepted. Default 99999 for every width (IN2).</summary>
     public long MaxLength { get; set; } = 99999;
-
-    /// <summary>True while delivery is paused (IN4).</summary>
-    public bool Paused { get; private set; }
 
     /// <summary>
     /// The received bytes not yet parsed. Inside <see cref="StringReceived"/> they follow the current message; inside
@@ -93,28 +90,6 @@ public abstract class IntNStringReceiver : Protocol, IPushProducer
         Span<byte> prefix = stackalloc byte[4];
         WritePrefix(prefix, (uint)payload.Length);
         FramedWrite.WithPrefixAndSuffix(Transport, prefix[..PrefixLength], payload, default);
-    }
-
-    /// <summary>Pauses delivery and the transport (IN4).</summary>
-    public void PauseProducing()
-    {
-        Paused = true;
-        TransportOrNull?.PauseProducing();
-    }
-
-    /// <summary>Resumes the transport and delivers what was buffered while paused (IN4).</summary>
-    public void ResumeProducing()
-    {
-        Paused = false;
-        TransportOrNull?.ResumeProducing();
-        DataReceived(default);
-    }
-
-    /// <summary>Pauses delivery and stops the transport, which closes the connection.</summary>
-    public void StopProducing()
-    {
-        Paused = true;
-        TransportOrNull?.StopProducing();
     }
 
     private void Parse()

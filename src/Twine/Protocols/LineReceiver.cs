@@ -21,8 +21,8 @@ namespace Twine.Protocols;
 /// <para><b>Re-entrancy (LR4).</b> A <see cref="DataReceived"/> made while one is running only appends to the buffer,
 /// so <see cref="SetRawMode"/>/<see cref="SetLineMode"/> from a callback apply to the rest of the same chunk, and any
 /// number of switches run in a loop, never in nested calls.</para>
-/// <para><b>Flow control (LR5).</b> The receiver is an <see cref="IPushProducer"/>: <see cref="PauseProducing"/> stops
-/// delivery (and pauses the transport), <see cref="ResumeProducing"/> delivers what was buffered.</para>
+/// <para><b>Flow control (LR5).</b> The receiver is an <see cref="IPushProducer"/>: <see cref="PausableReceiver.PauseProducing"/> stops
+/// delivery (and pauses the transport), <see cref="PausableReceiver.ResumeProducing"/> delivers what was buffered.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -39,7 +39,7 @@ namespace Twine.Protocols;
 /// }
 /// </code>
 /// </example>
-public abstract class LineReceiver : Protocol, IPushProducer
+public abstract class LineReceiver : PausableReceiver
 {
     private readonly ReceiveBuffer _buffer = new();
     private byte[] _delimiter = "\r\n"u8.ToArray();
@@ -67,9 +67,6 @@ public abstract class LineReceiver : Protocol, IPushProducer
 
     /// <summary>True in line mode (the default), false in raw mode.</summary>
     public bool LineMode => _lineMode;
-
-    /// <summary>True while delivery is paused (LR5).</summary>
-    public bool Paused { get; private set; }
 
     /// <summary>How many received bytes are buffered and not yet delivered.</summary>
     public int BufferedLength => _buffer.Length;
@@ -137,28 +134,6 @@ public abstract class LineReceiver : Protocol, IPushProducer
     {
         ArgumentNullException.ThrowIfNull(line);
         FramedWrite.TextWithSuffix(Transport, line, _delimiter);
-    }
-
-    /// <summary>Pauses delivery and the transport (LR5).</summary>
-    public void PauseProducing()
-    {
-        Paused = true;
-        TransportOrNull?.PauseProducing();
-    }
-
-    /// <summary>Resumes the transport and delivers what was buffered while paused (LR5).</summary>
-    public void ResumeProducing()
-    {
-        Paused = false;
-        TransportOrNull?.ResumeProducing();
-        DataReceived(default);
-    }
-
-    /// <summary>Pauses delivery and stops the transport, which closes the connection (LR5).</summary>
-    public void StopProducing()
-    {
-        Paused = true;
-        TransportOrNull?.StopProducing();
     }
 
     private void Deliver()
