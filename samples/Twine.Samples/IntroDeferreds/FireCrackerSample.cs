@@ -1,7 +1,7 @@
 namespace Twine.Samples.IntroDeferreds;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>

@@ -1,7 +1,7 @@
 namespace Twine.Samples.WhyPromises;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using Twine.Defer;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Stands between a client endpoint's transport and the user's protocol (Twisted's <c>_WrappingProtocol</c>): forwards

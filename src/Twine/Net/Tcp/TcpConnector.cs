@@ -1,3 +1,5 @@
+using Twine.Net.Sockets;
+using Twine.Reactors;
 using System.Net;
 using System.Net.Sockets;
 using Twine.Defer;
@@ -14,7 +16,7 @@ internal sealed class TcpConnector : StreamConnector
     private readonly int _port;
     private readonly IPEndPoint? _bindAddress;
 
-    public TcpConnector(Reactor.Reactor reactor, string host, int port, ClientFactory factory, TimeSpan? timeout, IPEndPoint? bindAddress)
+    public TcpConnector(Reactor reactor, string host, int port, ClientFactory factory, TimeSpan? timeout, IPEndPoint? bindAddress)
         : base(reactor, factory, timeout)
     {
         _host = host;

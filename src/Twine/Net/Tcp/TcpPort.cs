@@ -1,3 +1,6 @@
+using Twine.Native;
+using Twine.Net.Sockets;
+using Twine.Reactors;
 using System.Net;
 using Twine.Net.Native;
 
@@ -6,10 +9,10 @@ namespace Twine.Net.Tcp;
 /// <summary>A listening TCP socket (IPv4 or IPv6, chosen by the interface address): <see cref="IReactorTcp.ListenTcp"/>.</summary>
 internal sealed class TcpPort : StreamPort
 {
-    private TcpPort(Reactor.Reactor reactor, IProtocolFactory factory) : base(reactor, factory) { }
+    private TcpPort(Reactor reactor, IProtocolFactory factory) : base(reactor, factory) { }
 
     /// <summary>Binds and listens; throws <see cref="CannotListenException"/> if the address cannot be used.</summary>
-    public static TcpPort Listen(Reactor.Reactor reactor, int port, IProtocolFactory factory, int backlog, string interfaceAddress)
+    public static TcpPort Listen(Reactor reactor, int port, IProtocolFactory factory, int backlog, string interfaceAddress)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(interfaceAddress);
@@ -25,7 +28,7 @@ internal sealed class TcpPort : StreamPort
         }
         catch
         {
-            SocketNative.Close(fd);
+            LibC.Close(fd);
             throw;
         }
         return listening;

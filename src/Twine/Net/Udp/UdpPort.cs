@@ -1,9 +1,12 @@
+using Twine.Native;
+using Twine.Reactors.Io;
+using Twine.Net.Sockets;
 using System.Net;
 using Twine.Defer;
 using Twine.Logging;
 using Twine.Net.Native;
 using Twine.Net.Tcp;
-using Twine.Reactor;
+using Twine.Reactors;
 
 namespace Twine.Net.Udp;
 
@@ -18,7 +21,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     /// <summary>Datagrams read per readiness at most, so one busy port cannot starve the others.</summary>
     internal const int DatagramsPerReadiness = 64;
 
-    private readonly Reactor.Reactor _reactor;
+    private readonly Reactor _reactor;
     private readonly DatagramProtocol _protocol;
     private readonly int _fd;
     private readonly int _maxPacketSize;
@@ -29,7 +32,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     private IoRegistration? _registration;
     private bool _closed;
 
-    private UdpPort(Reactor.Reactor reactor, DatagramProtocol protocol, int fd, int maxPacketSize)
+    private UdpPort(Reactor reactor, DatagramProtocol protocol, int fd, int maxPacketSize)
     {
         _reactor = reactor;
         _protocol = protocol;
@@ -41,7 +44,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     }
 
     /// <summary>Binds the port and attaches <paramref name="protocol"/> (its <c>StartProtocol</c> runs now).</summary>
-    public static UdpPort Listen(Reactor.Reactor reactor, int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize)
+    public static UdpPort Listen(Reactor reactor, int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(interfaceAddress);
@@ -64,7 +67,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
             // which may be serving another port.
             udp._closed = true;
             udp._registration?.Dispose();
-            SocketNative.Close(fd);
+            LibC.Close(fd);
             throw;
         }
         return udp;
@@ -89,9 +92,9 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
             if (n < 0)
             {
                 int errno = SocketNative.LastError;
-                if (errno == SocketNative.EINTR) continue;
-                if (errno == SocketNative.EAGAIN) return;
-                if (errno == SocketNative.ECONNREFUSED)
+                if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EAGAIN) return;
+                if (errno == Errno.ECONNREFUSED)
                 {
                     // An ICMP port-unreachable for an earlier datagram: only meaningful on a connected port.
                     if (Peer is not null) Guard("ConnectionRefused", static p => p.ConnectionRefused());
@@ -157,15 +160,15 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
             int errno = SocketNative.LastError;
             switch (errno)
             {
-                case SocketNative.EINTR:
+                case Errno.EINTR:
                     continue;
-                case SocketNative.EMSGSIZE:
+                case Errno.EMSGSIZE:
                     throw new MessageLengthException(SocketErrors.ToSocketException(errno));
-                case SocketNative.ECONNREFUSED:
+                case Errno.ECONNREFUSED:
                     if (Peer is not null) Guard("ConnectionRefused", static p => p.ConnectionRefused());
                     return;
-                case SocketNative.EAGAIN:
-                case SocketNative.ENOBUFS:
+                case Errno.EAGAIN:
+                case Errno.ENOBUFS:
                     // The kernel's queue is full: drop the datagram, as a congested network would.
                     return;
                 default:
@@ -194,7 +197,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
         if (_closed) return;
         _closed = true;
         _registration?.Dispose();
-        SocketNative.Close(_fd);
+        LibC.Close(_fd);
         Log.Info($"(UDP Port {Host} Closed)");
         try
         {

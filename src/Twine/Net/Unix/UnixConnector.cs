@@ -1,3 +1,5 @@
+using Twine.Net.Sockets;
+using Twine.Reactors;
 using System.Net;
 using System.Net.Sockets;
 using Twine.Net.Tcp;
@@ -10,7 +12,7 @@ internal sealed class UnixConnector : StreamConnector
     private readonly string _path;
     private readonly bool _checkPid;
 
-    public UnixConnector(Reactor.Reactor reactor, string path, ClientFactory factory, TimeSpan? timeout, bool checkPid)
+    public UnixConnector(Reactor reactor, string path, ClientFactory factory, TimeSpan? timeout, bool checkPid)
         : base(reactor, factory, timeout)
     {
         _path = path;

@@ -1,3 +1,6 @@
+using Twine.Native;
+using Twine.Net.Sockets;
+using Twine.Reactors;
 using System.Net;
 using System.Net.Sockets;
 using Twine.Net.Native;
@@ -15,7 +18,7 @@ internal sealed class UnixPort : StreamPort
     private readonly string _path;
     private readonly UnixLockFile? _lock;
 
-    private UnixPort(Reactor.Reactor reactor, IProtocolFactory factory, string path, UnixLockFile? lockFile) : base(reactor, factory)
+    private UnixPort(Reactor reactor, IProtocolFactory factory, string path, UnixLockFile? lockFile) : base(reactor, factory)
     {
         _path = path;
         _lock = lockFile;
@@ -24,7 +27,7 @@ internal sealed class UnixPort : StreamPort
     private static bool IsAbstract(string path) => path.StartsWith('\0');
 
     /// <summary>Binds, sets the file mode, and listens; throws <see cref="CannotListenException"/> if the path cannot be used.</summary>
-    public static UnixPort Listen(Reactor.Reactor reactor, string path, IProtocolFactory factory, int backlog, int mode, bool wantPid)
+    public static UnixPort Listen(Reactor reactor, string path, IProtocolFactory factory, int backlog, int mode, bool wantPid)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -50,7 +53,7 @@ internal sealed class UnixPort : StreamPort
         {
             if (fd >= 0)
             {
-                SocketNative.Close(fd);
+                LibC.Close(fd);
                 if (!IsAbstract(path)) TryDelete(path);
             }
             lockFile?.Unlock();
