@@ -1,15 +1,8 @@
 using Twine.Reactors.Io;
 namespace Twine.Reactors;
 
-// The I/O registration API that transports build on. Internal: the public face of I/O is ITransport and friends.
-//
-// Threading rules, in one place:
-//   - RegisterIo, IoRegistration.Interest, IoRegistration.Dispose and ScheduleFlush: reactor thread only (RegisterIo
-//     checks; the others are hot paths and trust the caller).
-//   - IIoHandler.OnIoReady, IIoHandler.OnReactorShutdown and IFlushable.Flush are always called on the reactor thread.
-//   - Descriptors must be non-blocking: a handler runs on the loop, and a blocking read stalls every connection.
-//   - Unregister (Dispose the registration) before closing the descriptor.
-public sealed partial class Reactor
+// The I/O-loop role (IIoLoop) that transports build on; its threading rules are written on the interface.
+public sealed partial class Reactor : IIoLoop
 {
     /// <summary>
     /// Registers a non-blocking descriptor: <paramref name="handler"/>'s <see cref="IIoHandler.OnIoReady"/> is called
@@ -19,7 +12,7 @@ public sealed partial class Reactor
     /// </summary>
     /// <exception cref="InvalidOperationException">Not on the reactor thread, or <paramref name="fd"/> is already registered.</exception>
     /// <exception cref="IOException">The backend refused the descriptor (for example a regular file under epoll).</exception>
-    internal IoRegistration RegisterIo(int fd, IoEvents interest, IIoHandler handler)
+    IoRegistration IIoLoop.RegisterIo(int fd, IoEvents interest, IIoHandler handler)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsInReactorThread) throw new InvalidOperationException("RegisterIo must be called on the reactor thread.");
@@ -29,7 +22,7 @@ public sealed partial class Reactor
     /// <summary>How many descriptors are registered.</summary>
     internal int RegisteredIoCount => _io.Count;
 
-    /// <summary>Size of <see cref="ReadBuffer"/>: large enough for a full socket receive in one call.</summary>
+    /// <summary>Size of the shared receive buffer (<see cref="IIoLoop.ReadBuffer"/>): large enough for a full socket receive in one call.</summary>
     internal const int ReadBufferSize = 64 * 1024;
 
     private byte[]? _readBuffer;
@@ -40,7 +33,7 @@ public sealed partial class Reactor
     /// of it, which is valid only during that call. One buffer serves all connections because handlers run one at a
     /// time on the reactor thread. Pinned, so <c>fixed</c> costs nothing. Reactor thread only.
     /// </summary>
-    internal byte[] ReadBuffer => _readBuffer ??= GC.AllocateUninitializedArray<byte>(ReadBufferSize, pinned: true);
+    byte[] IIoLoop.ReadBuffer => _readBuffer ??= GC.AllocateUninitializedArray<byte>(ReadBufferSize, pinned: true);
 
     /// <summary>
     /// Per-reactor state for the layers above (for example the transports' pool of write chunks), created on first
@@ -51,7 +44,7 @@ public sealed partial class Reactor
     /// var pool = reactor.Local&lt;WriteSegmentPool&gt;();
     /// </code>
     /// </example>
-    internal T Local<T>() where T : class, new()
+    T IIoLoop.Local<T>()
     {
         _locals ??= [];
         if (!_locals.TryGetValue(typeof(T), out var value)) _locals[typeof(T)] = value = new T();
@@ -64,7 +57,7 @@ public sealed partial class Reactor
     /// reactor does not deduplicate). A flush scheduled during the flush phase runs in the next iteration, which then
     /// does not wait for I/O.
     /// </summary>
-    internal void ScheduleFlush(IFlushable target)
+    void IIoLoop.ScheduleFlush(IFlushable target)
     {
         ArgumentNullException.ThrowIfNull(target);
         _flushes.Add(target);

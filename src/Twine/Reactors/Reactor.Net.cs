@@ -1,3 +1,4 @@
+using Twine.Reactors.Io;
 using Twine.Net.Sockets;
 using System.Net;
 using Twine.Net;
@@ -12,8 +13,8 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
 {
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The write chunks this reactor's transports share (a <see cref="Local{T}"/>). Reactor thread only.</summary>
-    internal WriteSegmentPool WriteSegments => Local<WriteSegmentPool>();
+    /// <summary>This reactor as the I/O-loop role its transports are written against.</summary>
+    internal IIoLoop Io => this;
 
     /// <summary>
     /// Listens for TCP connections on <paramref name="port"/>, building a protocol with <paramref name="factory"/> for
@@ -57,7 +58,7 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
         if (bindAddress is not (null or IPEndPoint))
             throw new ArgumentException($"The bind address must be an IPEndPoint, not {bindAddress}.", nameof(bindAddress));
         CheckNetworkCall();
-        var connector = new TcpConnector(this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress);
+        var connector = new TcpConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress);
         connector.Connect();
         return connector;
     }

@@ -1,9 +1,10 @@
 using Twine.Defer;
+using Twine.Threading;
 
 namespace Twine.Reactors;
 
 // Threads: calls into the reactor from other threads (TH1, TH5), and the thread pool (TH2–TH4, TH6).
-public sealed partial class Reactor
+public sealed partial class Reactor : IReactorThreads
 {
     private readonly CancellationTokenSource _shutdownStarted = new();
     private readonly object _poolGate = new();
@@ -79,26 +80,7 @@ public sealed partial class Reactor
     ///        .AddCallback(text => Console.WriteLine(text.Length));
     /// </code>
     /// </example>
-    public Deferred<T> DeferToThread<T>(Func<T> function)
-    {
-        ArgumentNullException.ThrowIfNull(function);
-        var d = new Deferred<T>();
-        CallInThread(() =>
-        {
-            T result;
-            try
-            {
-                result = function();
-            }
-            catch (Exception ex)
-            {
-                CallFromThread(static s => s.d.Errback(s.ex), (d, ex));
-                return;
-            }
-            CallFromThread(static s => s.d.Callback(s.result), (d, result));
-        });
-        return d;
-    }
+    public Deferred<T> DeferToThread<T>(Func<T> function) => ThreadPools.DeferToThreadPool(this, GetThreadPool(), function);
 
     /// <summary>Runs <paramref name="action"/> on a pool thread; the Deferred fires on the reactor thread when it is done (TH4).</summary>
     public Deferred<Unit> DeferToThread(Action action)
@@ -169,8 +151,11 @@ public sealed partial class Reactor
         if (_pool is { } pool) pool.MaxThreads = size;
     }
 
+    /// <inheritdoc/>
+    public int SuggestedThreadPoolSize => _poolSize;
+
     /// <summary>The pool, created on first use: started when the reactor runs, stopped during shutdown (TH2).</summary>
-    internal ReactorThreadPool GetThreadPool()
+    public ReactorThreadPool GetThreadPool()
     {
         // Pool threads call CallInThread too (DeferToThread from a worker); creation must happen once.
         lock (_poolGate)

@@ -77,7 +77,7 @@ public abstract class PollBackendConformanceTests : IDisposable
     {
         var pair = Pair();
         var handler = new RecordingHandler();
-        handler.Registration = _reactor.RegisterIo(pair.Left, IoEvents.Readable, handler);
+        handler.Registration = _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, handler);
         _reactor.Iterate();
         Assert.Empty(handler.Ready);
 
@@ -98,7 +98,7 @@ public abstract class PollBackendConformanceTests : IDisposable
     {
         var pair = Pair();
         var handler = new RecordingHandler();
-        _reactor.RegisterIo(pair.Left, IoEvents.Readable, handler);
+        _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, handler);
         SocketPair.Write(pair.Right, [1, 2, 3]);
         IterateUntil(() => handler.Ready.Count > 0);
         _reactor.Iterate();
@@ -110,7 +110,7 @@ public abstract class PollBackendConformanceTests : IDisposable
     {
         var pair = Pair();
         var handler = new RecordingHandler();
-        _reactor.RegisterIo(pair.Left, IoEvents.Writable, handler);
+        _reactor.Io.RegisterIo(pair.Left, IoEvents.Writable, handler);
         IterateUntil(() => handler.Ready.Count > 0);
         Assert.Equal(IoEvents.Writable, handler.Ready[0]);
     }
@@ -120,7 +120,7 @@ public abstract class PollBackendConformanceTests : IDisposable
     {
         var pair = Pair();
         var handler = new RecordingHandler();
-        var registration = _reactor.RegisterIo(pair.Left, IoEvents.Readable, handler);
+        var registration = _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, handler);
         SocketPair.Write(pair.Right, [1]);
 
         registration.Interest = IoEvents.None;     // paused: out of the kernel set
@@ -147,8 +147,8 @@ public abstract class PollBackendConformanceTests : IDisposable
     {
         var pair = Pair();
         var first = new RecordingHandler();
-        var registration = _reactor.RegisterIo(pair.Left, IoEvents.Readable, first);
-        Assert.Throws<InvalidOperationException>(() => _reactor.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler()));
+        var registration = _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, first);
+        Assert.Throws<InvalidOperationException>(() => _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler()));
         registration.Dispose();
         registration.Dispose();   // idempotent
         Assert.False(registration.IsRegistered);
@@ -159,7 +159,7 @@ public abstract class PollBackendConformanceTests : IDisposable
         Assert.Empty(first.Ready);
 
         var second = new RecordingHandler();
-        _reactor.RegisterIo(pair.Left, IoEvents.Readable, second);
+        _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, second);
         IterateUntil(() => second.Ready.Count > 0);
         Assert.Empty(first.Ready);
     }
@@ -168,7 +168,7 @@ public abstract class PollBackendConformanceTests : IDisposable
     public void UnregisteringADescriptorAlreadyClosedIsTolerated()
     {
         var pair = SocketPair.Create();
-        var registration = _reactor.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler());
+        var registration = _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler());
         pair.Dispose();                 // closed first: a transport bug, but not one that should throw from cleanup
         registration.Dispose();
         Assert.Equal(0, _reactor.RegisteredIoCount);
@@ -181,8 +181,8 @@ public abstract class PollBackendConformanceTests : IDisposable
         var b = Pair();
         var ha = new RecordingHandler();
         var hb = new RecordingHandler();
-        ha.Registration = _reactor.RegisterIo(a.Left, IoEvents.Readable, ha);
-        hb.Registration = _reactor.RegisterIo(b.Left, IoEvents.Readable, hb);
+        ha.Registration = _reactor.Io.RegisterIo(a.Left, IoEvents.Readable, ha);
+        hb.Registration = _reactor.Io.RegisterIo(b.Left, IoEvents.Readable, hb);
         // Whichever runs first removes the other; both are ready in the same poll.
         ha.OnReady = _ => hb.Registration!.Dispose();
         hb.OnReady = _ => ha.Registration!.Dispose();
@@ -199,8 +199,8 @@ public abstract class PollBackendConformanceTests : IDisposable
         var b = Pair();
         var ha = new RecordingHandler();
         var hb = new RecordingHandler();
-        ha.Registration = _reactor.RegisterIo(a.Left, IoEvents.Readable, ha);
-        hb.Registration = _reactor.RegisterIo(b.Left, IoEvents.Readable, hb);
+        ha.Registration = _reactor.Io.RegisterIo(a.Left, IoEvents.Readable, ha);
+        hb.Registration = _reactor.Io.RegisterIo(b.Left, IoEvents.Readable, hb);
         ha.OnReady = _ => hb.Registration!.Interest = IoEvents.Writable;
         hb.OnReady = _ => ha.Registration!.Interest = IoEvents.Writable;
         SocketPair.Write(a.Right, [1]);
@@ -221,7 +221,7 @@ public abstract class PollBackendConformanceTests : IDisposable
             read = SocketPair.Read(pair.Left);
             handler.Registration!.Dispose();
         };
-        handler.Registration = _reactor.RegisterIo(pair.Left, IoEvents.Readable, handler);
+        handler.Registration = _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, handler);
         pair.CloseRight();
         IterateUntil(() => handler.Ready.Count > 0);
         Assert.True(handler.Ready[0].HasFlag(IoEvents.Readable));
@@ -236,8 +236,8 @@ public abstract class PollBackendConformanceTests : IDisposable
         var b = Pair();
         var ha = new RecordingHandler { OnReady = _ => throw new InvalidOperationException("handler boom") };
         var hb = new RecordingHandler();
-        ha.Registration = _reactor.RegisterIo(a.Left, IoEvents.Writable, ha);
-        hb.Registration = _reactor.RegisterIo(b.Left, IoEvents.Writable, hb);
+        ha.Registration = _reactor.Io.RegisterIo(a.Left, IoEvents.Writable, ha);
+        hb.Registration = _reactor.Io.RegisterIo(b.Left, IoEvents.Writable, hb);
         IterateUntil(() => ha.Ready.Count > 0 && hb.Ready.Count > 0);
         Assert.Contains($"descriptor {a.Left}", log.Events[0].Message);
     }
@@ -247,7 +247,7 @@ public abstract class PollBackendConformanceTests : IDisposable
     {
         var pair = Pair();
         Exception? error = null;
-        var thread = new Thread(() => error = Record.Exception(() => _reactor.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler())));
+        var thread = new Thread(() => error = Record.Exception(() => _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler())));
         thread.Start();
         thread.Join();
         Assert.IsType<InvalidOperationException>(error);
@@ -257,7 +257,7 @@ public abstract class PollBackendConformanceTests : IDisposable
     public void AnIterateWithNothingReadyReturnsAfterItsTimeout()
     {
         var pair = Pair();
-        _reactor.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler());
+        _reactor.Io.RegisterIo(pair.Left, IoEvents.Readable, new RecordingHandler());
         var elapsed = Elapsed(() => _reactor.Iterate(TimeSpan.FromMilliseconds(30)));
         Assert.True(elapsed >= TimeSpan.FromMilliseconds(25), $"returned after {elapsed.TotalMilliseconds} ms");
         Assert.True(elapsed < GuardLimit);
@@ -284,7 +284,7 @@ public abstract class PollBackendConformanceTests : IDisposable
         var handlers = pairs.Select(p =>
         {
             var h = new RecordingHandler();
-            h.Registration = _reactor.RegisterIo(p.Left, IoEvents.Readable, h);
+            h.Registration = _reactor.Io.RegisterIo(p.Left, IoEvents.Readable, h);
             h.OnReady = _ => SocketPair.Read(p.Left);
             return h;
         }).ToArray();

@@ -111,13 +111,13 @@ public sealed class ReactorCallSoonTests
         target = new Flushable(() =>
         {
             flushes.Add(reactor.Iterations);
-            if (++reschedules < 3) reactor.ScheduleFlush(target!);
+            if (++reschedules < 3) reactor.Io.ScheduleFlush(target!);
             else reactor.Stop();
         });
         reactor.CallWhenRunning(() =>
         {
-            reactor.ScheduleFlush(new Flushable(() => throw new InvalidOperationException("flush boom")));
-            reactor.ScheduleFlush(target);
+            reactor.Io.ScheduleFlush(new Flushable(() => throw new InvalidOperationException("flush boom")));
+            reactor.Io.ScheduleFlush(target);
         });
         RunWatched(reactor);   // no timers: a pending flush alone must keep the loop from sleeping
         Assert.Equal(3, flushes.Count);

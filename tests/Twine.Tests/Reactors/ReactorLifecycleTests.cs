@@ -193,8 +193,8 @@ public sealed class ReactorLifecycleTests
         var second = new RecordingHandler();
         reactor.CallWhenRunning(() =>
         {
-            first.Registration = reactor.RegisterIo(a.Left, IoEvents.None, first);
-            second.Registration = reactor.RegisterIo(b.Left, IoEvents.None, second);
+            first.Registration = reactor.Io.RegisterIo(a.Left, IoEvents.None, first);
+            second.Registration = reactor.Io.RegisterIo(b.Left, IoEvents.None, second);
             reactor.Stop();
         });
         RunGuarded(reactor);

@@ -1,3 +1,4 @@
+using Twine.Threading;
 using Twine.Defer;
 using Twine.Reactors;
 using static Twine.Tests.Reactors.ReactorTesting;

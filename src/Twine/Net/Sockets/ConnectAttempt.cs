@@ -2,7 +2,6 @@ using Twine.Native;
 using Twine.Reactors.Io;
 using System.Net;
 using Twine.Net.Native;
-using Twine.Reactors;
 using Twine.Time;
 
 namespace Twine.Net.Sockets;
@@ -10,14 +9,14 @@ namespace Twine.Net.Sockets;
 /// <summary>
 /// One non-blocking <c>connect</c> to a resolved address: start it, wait for Writable readiness, read
 /// <c>SO_ERROR</c>, and hand over the connected socket or the error. The outcome is always reported from a later
-/// reactor turn than <see cref="Start"/>, as <see cref="Connector"/> requires. Reactor thread only.
+/// reactor turn than <see cref="Start"/>, as <see cref="Connector"/> requires. Loop thread only.
 /// </summary>
 internal sealed unsafe class ConnectAttempt : IIoHandler
 {
     /// <summary>How long to wait before retrying a Unix connect refused with EAGAIN (the server's backlog is full).</summary>
     private static readonly TimeSpan UnixBacklogRetry = TimeSpan.FromMilliseconds(10);
 
-    private readonly Reactor _reactor;
+    private readonly IIoLoop _loop;
     private readonly EndPoint _target;
     private readonly EndPoint? _bindAddress;
     private readonly Action<int, EndPoint, EndPoint> _connected;
@@ -27,15 +26,15 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
     private IDelayedCall? _pending;
     private bool _done;
 
-    /// <param name="reactor">The reactor to wait on.</param>
+    /// <param name="loop">The reactor to wait on.</param>
     /// <param name="target">Where to connect.</param>
     /// <param name="bindAddress">A local address to bind first, or null.</param>
     /// <param name="connected">Takes ownership of the connected descriptor, with the local and remote addresses.</param>
     /// <param name="failed">Hears why the attempt failed.</param>
-    public ConnectAttempt(Reactor reactor, EndPoint target, EndPoint? bindAddress,
+    public ConnectAttempt(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
         Action<int, EndPoint, EndPoint> connected, Action<Exception> failed)
     {
-        _reactor = reactor;
+        _loop = loop;
         _target = target;
         _bindAddress = bindAddress;
         _connected = connected;
@@ -73,11 +72,11 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
         if (errno == 0 || errno == Errno.EINPROGRESS || errno == Errno.EINTR)
         {
             // Connected at once (Unix sockets) or in progress (TCP): either way Writable readiness reports it.
-            _registration = _reactor.RegisterIo(_fd, IoEvents.Writable, this);
+            _registration = _loop.RegisterIo(_fd, IoEvents.Writable, this);
         }
         else if (errno == Errno.EAGAIN && IsUnix)
         {
-            _pending = _reactor.CallLater(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
+            _pending = _loop.CallLater(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
         }
         else
         {
@@ -122,7 +121,7 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
         if (_done) return;
         int errno = TryConnect();
         if (errno == 0) Succeed();
-        else if (errno == Errno.EAGAIN) _pending = _reactor.CallLater(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
+        else if (errno == Errno.EAGAIN) _pending = _loop.CallLater(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
         else Fail(SocketErrors.ConnectError(errno));
     }
 
@@ -148,7 +147,7 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
     {
         // Connector requires a later turn: ClientFactory.StartedConnecting must come first.
         Release(closeSocket: true);
-        _pending = _reactor.CallLater(TimeSpan.Zero, static s =>
+        _pending = _loop.CallLater(TimeSpan.Zero, static s =>
         {
             s.attempt._pending = null;
             if (s.attempt._done) return;

@@ -1,3 +1,4 @@
+using Twine.Reactors.Io;
 using Twine.Native;
 using Twine.Defer;
 using Twine.Logging;
@@ -90,7 +91,7 @@ internal abstract unsafe partial class StreamConnection
         // While Writable interest is on, readiness will write; the flush phase would only find the kernel still full.
         if (_flushScheduled || _writableWanted || _closed) return;
         _flushScheduled = true;
-        _reactor.ScheduleFlush(this);
+        _loop.ScheduleFlush(this);
     }
 
     /// <summary>Sends until the buffer is empty or the kernel is full, then applies what follows from that.</summary>

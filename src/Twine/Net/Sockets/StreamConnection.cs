@@ -4,15 +4,13 @@ using System.Net;
 using Twine.Defer;
 using Twine.Logging;
 using Twine.Net.Native;
-using Twine.Reactors;
-using Twine.Net.Endpoints;
 
 namespace Twine.Net.Sockets;
 
 /// <summary>
 /// One connected stream socket (TCP or Unix) driving one protocol, after Twisted's <c>tcp.Connection</c>: reads on
 /// readiness into the reactor's shared buffer, buffers writes and flushes them once per loop iteration, closes
-/// cleanly, half-way or abortively, and applies flow control both ways. Reactor thread only.
+/// cleanly, half-way or abortively, and applies flow control both ways. Loop thread only.
 /// </summary>
 /// <remarks>
 /// <para>Interest in the reactor follows the state: Readable while reading is wanted (not paused, not after EOF, not
@@ -23,7 +21,7 @@ namespace Twine.Net.Sockets;
 /// </remarks>
 internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoHandler, IFlushable
 {
-    private readonly Reactor _reactor;
+    private readonly IIoLoop _loop;
     private readonly int _fd;
     private readonly WriteBuffer _buffer;
     private IoRegistration? _registration;
@@ -43,11 +41,11 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoH
     private int _highWaterMark = 64 * 1024;
     private int _lowWaterMark = 16 * 1024;
 
-    protected StreamConnection(Reactor reactor, int fd, EndPoint host, EndPoint peer)
+    protected StreamConnection(IIoLoop loop, int fd, EndPoint host, EndPoint peer)
     {
-        _reactor = reactor;
+        _loop = loop;
         _fd = fd;
-        _buffer = new WriteBuffer(reactor.WriteSegments);
+        _buffer = new WriteBuffer(loop.Local<WriteSegmentPool>());
         Host = host;
         Peer = peer;
     }
@@ -113,7 +111,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoH
     {
         _protocol = protocol;
         _started = true;
-        _registration = _reactor.RegisterIo(_fd, IoEvents.Readable, this);
+        _registration = _loop.RegisterIo(_fd, IoEvents.Readable, this);
         try
         {
             protocol.MakeConnection(this);
@@ -137,7 +135,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoH
     /// <summary>Reads once (level-triggered readiness calls again if more is waiting, which keeps connections fair).</summary>
     private void DoRead()
     {
-        var buffer = _reactor.ReadBuffer;
+        var buffer = _loop.ReadBuffer;
         nint n;
         fixed (byte* p = buffer) n = SocketNative.Recv(_fd, p, (nuint)buffer.Length, 0);
         if (n > 0)
@@ -227,7 +225,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoH
         _disconnecting = true;
         // The socket goes now, with a reset; the protocol hears about it on the next turn, not inside its own call.
         Teardown(abortive: true);
-        _reactor.CallSoon(static state => ((StreamConnection)state!).NotifyLost(new Failure(new ConnectionAbortedException())), this);
+        _loop.CallSoon(static state => ((StreamConnection)state!).NotifyLost(new Failure(new ConnectionAbortedException())), this);
     }
 
     /// <summary>
@@ -307,8 +305,9 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoH
     {
         get
         {
-            // An endpoint's wrapper is an implementation detail: name the user's protocol.
-            var protocol = _protocol is WrappingProtocol wrapper ? wrapper.Wrapped : _protocol;
+            // Wrappers (an endpoint's notifier, TLS) are implementation details: name the user's protocol.
+            var protocol = _protocol;
+            while (protocol is IProtocolWrapper wrapper) protocol = wrapper.Wrapped;
             return protocol is Net.Protocol p ? p.LogPrefix : protocol.GetType().Name;
         }
     }

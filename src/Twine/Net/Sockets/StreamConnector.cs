@@ -1,5 +1,5 @@
+using Twine.Reactors.Io;
 using Twine.Native;
-using Twine.Reactors;
 using System.Net;
 using Twine.Defer;
 using Twine.Logging;
@@ -18,10 +18,10 @@ internal abstract class StreamConnector : Connector
     private StreamConnection? _connection;
     private int _generation;
 
-    protected StreamConnector(Reactor reactor, ClientFactory factory, TimeSpan? timeout)
-        : base(factory, timeout, reactor) => Reactor = reactor;
+    protected StreamConnector(IIoLoop loop, ClientFactory factory, TimeSpan? timeout)
+        : base(factory, timeout, loop) => Loop = loop;
 
-    protected Reactor Reactor { get; }
+    protected IIoLoop Loop { get; }
 
     /// <summary>The established connection's transport, while connected.</summary>
     internal StreamConnection? Connection => _connection;
@@ -51,7 +51,7 @@ internal abstract class StreamConnector : Connector
     protected void ConnectTo(int generation, EndPoint target)
     {
         if (generation != _generation || State != ConnectorState.Connecting) return;
-        _attempt = new ConnectAttempt(Reactor, target, BindAddress, OnConnected, OnFailed);
+        _attempt = new ConnectAttempt(Loop, target, BindAddress, OnConnected, OnFailed);
         _attempt.Start();
     }
 

@@ -4,14 +4,13 @@ using System.Net;
 using Twine.Defer;
 using Twine.Logging;
 using Twine.Net.Native;
-using Twine.Reactors;
 using Twine.Time;
 
 namespace Twine.Net.Sockets;
 
 /// <summary>
 /// A listening stream socket (TCP or Unix), after Twisted's <c>tcp.Port</c>: accepts connections on readiness, builds
-/// a protocol for each with the factory, and survives running out of descriptors without spinning. Reactor thread only.
+/// a protocol for each with the factory, and survives running out of descriptors without spinning. Loop thread only.
 /// </summary>
 /// <remarks>
 /// <para>Each readiness accepts up to <see cref="AcceptsPerReadiness"/> connections, so a flood of connections cannot
@@ -38,13 +37,13 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
     private bool _stopped;
     private bool _hostIsExact;
 
-    protected StreamPort(Reactor reactor, IProtocolFactory factory)
+    protected StreamPort(IIoLoop loop, IProtocolFactory factory)
     {
-        Reactor = reactor;
+        Loop = loop;
         _factory = factory;
     }
 
-    protected Reactor Reactor { get; }
+    protected IIoLoop Loop { get; }
 
     /// <inheritdoc />
     public EndPoint Host { get; private set; } = new IPEndPoint(IPAddress.Any, 0);
@@ -70,7 +69,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
         // Bound to one address (not a wildcard), every accepted socket's local address is the port's own: no need to
         // ask the kernel per connection.
         _hostIsExact = Host is not IPEndPoint ip || !(ip.Address.Equals(IPAddress.Any) || ip.Address.Equals(IPAddress.IPv6Any));
-        _registration = Reactor.RegisterIo(fd, IoEvents.Readable, this);
+        _registration = Loop.RegisterIo(fd, IoEvents.Readable, this);
         _factory.DoStart();
         Log.Info($"{FactoryName} starting on {Host}");
     }
@@ -144,7 +143,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
                 new Failure(SocketErrors.ToSocketException(errno)));
         }
         if (_registration is { IsRegistered: true } registration) registration.Interest = IoEvents.None;
-        _retry = Reactor.CallLater(_backoff, static port => port.ResumeAccepting(), this);
+        _retry = Loop.CallLater(_backoff, static port => port.ResumeAccepting(), this);
         _backoff = _backoff * 2 > MaxAcceptBackoff ? MaxAcceptBackoff : _backoff * 2;
     }
 

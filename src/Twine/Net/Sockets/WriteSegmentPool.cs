@@ -1,8 +1,9 @@
+using Twine.Reactors.Io;
 namespace Twine.Net.Sockets;
 
 /// <summary>
 /// The reactor's reusable write chunks: small writes are copied into these, so a connection that writes a few bytes
-/// at a time allocates nothing in the steady state. One per reactor, used on its thread only.
+/// at a time allocates nothing in the steady state. One per loop, used on its thread only.
 /// </summary>
 /// <remarks>
 /// Every connection that writes during a loop iteration holds a chunk until the flush phase sends it, so the number

@@ -6,7 +6,6 @@ using Twine.Defer;
 using Twine.Logging;
 using Twine.Net.Native;
 using Twine.Net.Tcp;
-using Twine.Reactors;
 
 namespace Twine.Net.Udp;
 
@@ -14,14 +13,14 @@ namespace Twine.Net.Udp;
 /// A bound UDP socket driving one <see cref="DatagramProtocol"/>, after Twisted's <c>udp.Port</c>: datagrams are
 /// read on readiness with their sender, written straight to the kernel (UDP has no send buffer to manage: a datagram
 /// the kernel cannot take right now is dropped, as the network could drop it), optionally connected to one peer.
-/// Reactor thread only.
+/// Loop thread only.
 /// </summary>
 internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHandler
 {
     /// <summary>Datagrams read per readiness at most, so one busy port cannot starve the others.</summary>
     internal const int DatagramsPerReadiness = 64;
 
-    private readonly Reactor _reactor;
+    private readonly IIoLoop _loop;
     private readonly DatagramProtocol _protocol;
     private readonly int _fd;
     private readonly int _maxPacketSize;
@@ -32,19 +31,19 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     private IoRegistration? _registration;
     private bool _closed;
 
-    private UdpPort(Reactor reactor, DatagramProtocol protocol, int fd, int maxPacketSize)
+    private UdpPort(IIoLoop loop, DatagramProtocol protocol, int fd, int maxPacketSize)
     {
-        _reactor = reactor;
+        _loop = loop;
         _protocol = protocol;
         _fd = fd;
         _maxPacketSize = maxPacketSize;
         // Datagrams up to 64 KiB are read into the reactor's shared buffer; a port allowing larger ones has its own.
-        if (maxPacketSize > reactor.ReadBuffer.Length) _ownBuffer = GC.AllocateUninitializedArray<byte>(maxPacketSize, pinned: true);
+        if (maxPacketSize > loop.ReadBuffer.Length) _ownBuffer = GC.AllocateUninitializedArray<byte>(maxPacketSize, pinned: true);
         Host = SocketAddressCodec.LocalAddress(fd) ?? new IPEndPoint(IPAddress.Any, 0);
     }
 
     /// <summary>Binds the port and attaches <paramref name="protocol"/> (its <c>StartProtocol</c> runs now).</summary>
-    public static UdpPort Listen(Reactor reactor, int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize)
+    public static UdpPort Listen(IIoLoop loop, int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(interfaceAddress);
@@ -54,10 +53,10 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
         var local = new IPEndPoint(TcpPort.ParseInterface(interfaceAddress), port);
         string description = $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}";
         int fd = BoundSocket.Create(local, SocketNative.SOCK_DGRAM, reuseAddress: false, backlog: null, description);
-        var udp = new UdpPort(reactor, protocol, fd, maxPacketSize);
+        var udp = new UdpPort(loop, protocol, fd, maxPacketSize);
         try
         {
-            udp._registration = reactor.RegisterIo(fd, IoEvents.Readable, udp);
+            udp._registration = loop.RegisterIo(fd, IoEvents.Readable, udp);
             Log.Info($"{protocol.LogPrefix} starting on {udp.Host}");
             protocol.MakeConnection(udp);
         }
@@ -82,7 +81,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     /// <inheritdoc />
     public void OnIoReady(IoEvents events)
     {
-        var buffer = _ownBuffer ?? _reactor.ReadBuffer;
+        var buffer = _ownBuffer ?? _loop.ReadBuffer;
         byte* address = stackalloc byte[SocketAddressCodec.MaxSize];
         for (int i = 0; i < DatagramsPerReadiness && !_closed; i++)
         {

@@ -1,7 +1,7 @@
 namespace Twine.Reactors.Io;
 
 /// <summary>
-/// What a transport gives the reactor when it registers a descriptor with <see cref="Reactor.RegisterIo"/>: the
+/// What a transport gives the reactor when it registers a descriptor with <see cref="IIoLoop.RegisterIo"/>: the
 /// reactor calls it, on the reactor thread, when the descriptor is ready, and once more at shutdown.
 /// </summary>
 /// <remarks>

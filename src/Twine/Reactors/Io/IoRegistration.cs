@@ -1,7 +1,7 @@
 namespace Twine.Reactors.Io;
 
 /// <summary>
-/// One descriptor registered with the reactor (<see cref="Reactor.RegisterIo"/>): set <see cref="Interest"/> to say
+/// One descriptor registered with the reactor (<see cref="IIoLoop.RegisterIo"/>): set <see cref="Interest"/> to say
 /// what readiness the handler wants, dispose to unregister. Reactor thread only.
 /// </summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using Twine.Logging;
 
-namespace Twine.Reactors;
+namespace Twine.Threading;
 
 /// <summary>
 /// The reactor's bounded pool of worker threads (TH2): threads are created on demand, up to <see cref="MaxThreads"/>,
@@ -13,7 +13,7 @@ namespace Twine.Reactors;
 /// <c>Task</c> continuations and timers elsewhere in the process depend on. Idle workers stay until the pool stops,
 /// as in Twisted.
 /// </remarks>
-internal sealed class ReactorThreadPool
+public sealed class ReactorThreadPool
 {
     private readonly object _gate = new();
     private readonly Queue<Action> _work = new();
@@ -24,6 +24,7 @@ internal sealed class ReactorThreadPool
     private bool _started;
     private bool _stopping;
 
+    /// <summary>Makes a pool of at most <paramref name="maxThreads"/> threads; it runs work once <see cref="Start"/> is called.</summary>
     public ReactorThreadPool(int maxThreads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
@@ -49,6 +50,18 @@ internal sealed class ReactorThreadPool
     public bool IsStarted
     {
         get { lock (_gate) return _started && !_stopping; }
+    }
+
+    /// <summary>True once <see cref="Stop"/> has run: the pool takes no more work and its threads have been joined.</summary>
+    public bool IsJoined
+    {
+        get { lock (_gate) return _stopping; }
+    }
+
+    /// <summary>How many threads the pool has made so far (they live until <see cref="Stop"/>).</summary>
+    public int ThreadCount
+    {
+        get { lock (_gate) return _threads.Count; }
     }
 
     /// <summary>The threads the pool has created (for tests: all are dead once <see cref="Stop"/> returns).</summary>
