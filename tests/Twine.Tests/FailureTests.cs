@@ -3,7 +3,7 @@ using Twine.Defer;
 
 namespace Twine.Tests;
 
-/// <summary><see cref="Failure"/> (spec §11, FA1–FA7).</summary>
+/// <summary><see cref="Failure"/> (docs/behaviours.md §11, FA1–FA7).</summary>
 public sealed class FailureTests
 {
     private class BaseError(string message = "base") : Exception(message);

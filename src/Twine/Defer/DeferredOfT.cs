@@ -179,7 +179,7 @@ public class Deferred<T> : Deferred
         return target;
     }
 
-    /// <summary>Adds a callback/errback pair that return nothing: the seeds' <c>addCallbacks(success, failure)</c>.</summary>
+    /// <summary>Adds a callback/errback pair that return nothing: the tutorials' <c>addCallbacks(success, failure)</c>.</summary>
     public Deferred<Unit> AddCallbacks(Action<T> callback, Action<Failure> errback)
     {
         ArgumentNullException.ThrowIfNull(callback);
