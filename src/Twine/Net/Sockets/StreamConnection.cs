@@ -260,12 +260,11 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoH
 
     private void NotifyLost(Failure reason)
     {
-        if (_producer is { } producer)
+        if (_producer.Producer is { } producer)
         {
-            _producer = null;
             try
             {
-                producer.StopProducing();
+                _producer.Stop();
             }
             catch (Exception ex)
             {
