@@ -24,6 +24,20 @@ internal abstract unsafe partial class StreamConnection
         _buffer.Append(data);
         EnsureFlushScheduled();
         _producer.Written(_buffer.Count, _highWaterMark);
+        if (_buffer.Count > _writeBufferLimit) WriteBufferFull();
+    }
+
+    private void WriteBufferFull()
+    {
+        if (WriteBufferPolicy == WriteBufferPolicy.Close)
+        {
+            Abort(new WriteBufferFullException(_writeBufferLimit));
+        }
+        else if (!_readingPausedByBuffer)
+        {
+            _readingPausedByBuffer = true;
+            UpdateInterest();
+        }
     }
 
     /// <inheritdoc />
@@ -92,6 +106,11 @@ internal abstract unsafe partial class StreamConnection
     /// </summary>
     private void AfterSend()
     {
+        if (_readingPausedByBuffer && _buffer.Count <= _lowWaterMark)
+        {
+            _readingPausedByBuffer = false;
+            UpdateInterest();
+        }
         bool called;
         try
         {
