@@ -52,7 +52,10 @@ public abstract class AmpType<T>
     /// An optional field: a null value is left out of the box, and a missing key reads as null (AMP9). For a value
     /// type, make the type nullable first with <see cref="AmpType.Nullable{T}"/>.
     /// </summary>
-    public AmpField<TRecord, T> OptionalField<TRecord>(string key, Func<TRecord, T> get) => new(key, this, get, optional: true);
+    public AmpField<TRecord, T?> OptionalField<TRecord>(string key, Func<TRecord, T?> get) =>
+        // For a reference type T? is T with a nullable annotation, and for a value type made nullable with
+        // AmpType.Nullable it is T itself: either way the same runtime type as this.
+        new(key, (AmpType<T?>)(object)this, get, optional: true);
 
     /// <summary>The type's name.</summary>
     public override string ToString() => Name;
