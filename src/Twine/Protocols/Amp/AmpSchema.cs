@@ -102,4 +102,18 @@ public static class AmpSchema
         ArgumentNullException.ThrowIfNull(create);
         return new FieldSchema<TRecord>([f1, f2, f3, f4, f5, f6, f7, f8, f9, f10], box => create(f1.Read(box), f2.Read(box), f3.Read(box), f4.Read(box), f5.Read(box), f6.Read(box), f7.Read(box), f8.Read(box), f9.Read(box), f10.Read(box)));
     }
+
+    /// <summary>A schema of 11 fields; <paramref name="create"/> gets the values in field order.</summary>
+    public static AmpSchema<TRecord> Of<TRecord, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11>(AmpField<TRecord, T1> f1, AmpField<TRecord, T2> f2, AmpField<TRecord, T3> f3, AmpField<TRecord, T4> f4, AmpField<TRecord, T5> f5, AmpField<TRecord, T6> f6, AmpField<TRecord, T7> f7, AmpField<TRecord, T8> f8, AmpField<TRecord, T9> f9, AmpField<TRecord, T10> f10, AmpField<TRecord, T11> f11, Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, TRecord> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return new FieldSchema<TRecord>([f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11], box => create(f1.Read(box), f2.Read(box), f3.Read(box), f4.Read(box), f5.Read(box), f6.Read(box), f7.Read(box), f8.Read(box), f9.Read(box), f10.Read(box), f11.Read(box)));
+    }
+
+    /// <summary>A schema of 12 fields; <paramref name="create"/> gets the values in field order.</summary>
+    public static AmpSchema<TRecord> Of<TRecord, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12>(AmpField<TRecord, T1> f1, AmpField<TRecord, T2> f2, AmpField<TRecord, T3> f3, AmpField<TRecord, T4> f4, AmpField<TRecord, T5> f5, AmpField<TRecord, T6> f6, AmpField<TRecord, T7> f7, AmpField<TRecord, T8> f8, AmpField<TRecord, T9> f9, AmpField<TRecord, T10> f10, AmpField<TRecord, T11> f11, AmpField<TRecord, T12> f12, Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, TRecord> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return new FieldSchema<TRecord>([f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12], box => create(f1.Read(box), f2.Read(box), f3.Read(box), f4.Read(box), f5.Read(box), f6.Read(box), f7.Read(box), f8.Read(box), f9.Read(box), f10.Read(box), f11.Read(box), f12.Read(box)));
+    }
 }
