@@ -1,8 +1,10 @@
+using Twine;
+using Twine.Net.Endpoints;
 using System.Globalization;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Protocols.Amp;
-using Twine.Reactor;
+using Twine.Reactors;
 using static AmpSquare.SquareService;
 
 namespace AmpSquare;

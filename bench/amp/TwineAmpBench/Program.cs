@@ -1,10 +1,12 @@
+using Twine;
+using Twine.Net.Endpoints;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Protocols.Amp;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 namespace TwineAmpBench;

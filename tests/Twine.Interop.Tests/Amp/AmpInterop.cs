@@ -36,7 +36,7 @@ internal static class AmpInterop
     }
 
     /// <summary>Runs <paramref name="scenario"/> on a real reactor under the guard, failing the test if it fails.</summary>
-    public static void Run(Func<Twine.Reactor.Reactor, Deferred> scenario, Func<string>? diagnostics = null)
+    public static void Run(Func<Twine.Reactors.Reactor, Deferred> scenario, Func<string>? diagnostics = null)
     {
         using var reactor = InteropReactor.Create();
         Failure? failure = null;

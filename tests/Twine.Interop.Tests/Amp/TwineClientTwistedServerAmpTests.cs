@@ -4,6 +4,7 @@ using System.Text;
 using Twine.Defer;
 using Twine.Interop.Tests.Peers;
 using Twine.Net;
+using Twine.Net.Endpoints;
 using Twine.Protocols.Amp;
 using static Twine.Interop.Tests.Amp.InteropCommands;
 

@@ -25,9 +25,9 @@ public sealed class TwistedClientTwineServerAmpTests
                     return server.Protocol;
                 }) { Noisy = false };
                 var port = reactor.ListenTcp(0, factory, interfaceAddress: "127.0.0.1");
-                var done = new Twine.Defer.Deferred<Twine.Defer.Unit>();
+                var done = new Twine.Defer.Deferred<Twine.Unit>();
                 client = AmpInterop.StartTwistedClient(((IPEndPoint)port.Host).Port);
-                client.OnExit(() => reactor.CallFromThread(() => done.Callback(Twine.Defer.Unit.Value)));
+                client.OnExit(() => reactor.CallFromThread(() => done.Callback(Twine.Unit.Value)));
                 return done.AddCallback(_ => port.StopListening()).AddCallback(_ => { });
             }, () => client?.Report() ?? "");
 

@@ -71,8 +71,8 @@ public sealed class AmpSquareTests
                 client = new ChildProcess(TwistedPeer.Python,
                     ["-u", Path.Combine(AppContext.BaseDirectory, "square_client.py"), PortOf(port).ToString(System.Globalization.CultureInfo.InvariantCulture), "3", "1", "2", "-5"],
                     environment: new Dictionary<string, string?> { ["PYTHONNOUSERSITE"] = "1", ["PYTHONPATH"] = null });
-                var exited = new Twine.Defer.Deferred<Twine.Defer.Unit>();
-                client.OnExit(() => reactor.CallFromThread(() => exited.Callback(Twine.Defer.Unit.Value)));
+                var exited = new Twine.Defer.Deferred<Twine.Unit>();
+                client.OnExit(() => reactor.CallFromThread(() => exited.Callback(Twine.Unit.Value)));
                 await exited;
                 await port.StopListening();
             }, () => client?.Report() ?? "");

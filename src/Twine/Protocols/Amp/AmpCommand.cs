@@ -25,8 +25,8 @@ namespace Twine.Protocols.Amp;
 /// };
 /// </code>
 /// </example>
-/// <typeparam name="TArguments">The record of arguments (<see cref="Defer.Unit"/> for none).</typeparam>
-/// <typeparam name="TResponse">The record of the response (<see cref="Defer.Unit"/> for an empty one).</typeparam>
+/// <typeparam name="TArguments">The record of arguments (<see cref="Unit"/> for none).</typeparam>
+/// <typeparam name="TResponse">The record of the response (<see cref="Unit"/> for an empty one).</typeparam>
 public sealed class AmpCommand<TArguments, TResponse>
 {
     /// <summary>Declares a command.</summary>
