@@ -93,8 +93,17 @@ public partial class AmpProtocol : Protocol
         var tag = (++_lastTag).ToString("x", CultureInfo.InvariantCulture);
         box.Set(AmpKeys.Ask, Encoding.ASCII.GetBytes(tag));
         var call = new PendingCall<TArguments, TResponse>(command);
+        // Registered before the write: an answer could only come later, but a failed write must not leave it behind.
         _outstanding.Add(tag, call);
-        SendBox(box);
+        try
+        {
+            SendBox(box);
+        }
+        catch
+        {
+            _outstanding.Remove(tag);
+            throw;
+        }
         return call.Result;
     }
 

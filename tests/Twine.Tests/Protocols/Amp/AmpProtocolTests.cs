@@ -332,4 +332,53 @@ public sealed class AmpProtocolTests
         errors.Add("X", m => new Exception(m));
         Assert.Throws<ArgumentException>(() => errors.Add("X", m => new Exception(m)));
     }
+    [Fact]
+    public void CallRemote_BeforeConnecting_Throws_AndLeavesNoCallBehind()
+    {
+        var amp = new AmpProtocol();
+        Assert.Throws<InvalidOperationException>(() => amp.CallRemote(Sum, new SumArgs(1, 2)));
+        Assert.Equal(0, amp.OutstandingCalls);
+    }
+
+    // AMP1: a box split at every possible point between two reads is answered exactly once.
+    [Fact]
+    public void RequestSplitAnywhere_IsAnsweredOnce_AMP1()
+    {
+        var request = new AmpBox { ["_command"] = B("Sum"), ["_ask"] = B("7"), ["a"] = B("2"), ["b"] = B("3") }.Serialize();
+        for (var cut = 0; cut <= request.Length; cut++)
+        {
+            var raw = new MemoryTransport();
+            var server = new AmpProtocol(SumResponders());
+            server.MakeConnection(raw);
+            server.DataReceived(request.AsSpan(0, cut));
+            server.DataReceived(request.AsSpan(cut));
+            var reply = AmpBox.ParseMany(raw.Value()).Single();
+            Assert.Equal(B("7"), reply["_answer"]);
+            Assert.Equal(B("5"), reply["total"]);
+        }
+    }
+
+    // A malformed argument value from the peer is UNKNOWN (AMP5), like any argument that cannot be parsed.
+    [Fact]
+    public void MalformedArgumentValue_IsUnknown_AMP5_AMP11()
+    {
+        var raw = new MemoryTransport();
+        var server = new AmpProtocol(SumResponders());
+        server.MakeConnection(raw);
+        server.DataReceived(new AmpBox { ["_command"] = B("Sum"), ["_ask"] = B("1"), ["a"] = B("one"), ["b"] = B("2") }.Serialize());
+        Assert.Equal(B("UNKNOWN"), AmpBox.ParseMany(raw.Value()).Single()["_error_code"]);
+    }
+
+    // The answer's fields are checked too: a reply without them fails that call only, and the connection stays.
+    [Fact]
+    public void AnswerMissingAResponseField_FailsThatCall()
+    {
+        var raw = new MemoryTransport();
+        var client = new AmpProtocol();
+        client.MakeConnection(raw);
+        var d = client.CallRemote(Sum, new SumArgs(1, 2));
+        client.DataReceived(new AmpBox { ["_answer"] = B("1") }.Serialize());
+        Assert.Equal("total", Assert.IsType<AmpArgumentException>(d.Result.Failure!.Value).Key);
+        Assert.Null(client.ClosedReason);
+    }
 }
