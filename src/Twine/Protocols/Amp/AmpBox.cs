@@ -29,35 +29,49 @@ public sealed class AmpBox
     /// <summary>The longest value, in bytes (AMP1).</summary>
     public const int MaxValueLength = 65535;
 
-    private readonly Dictionary<string, byte[]> _entries;
+    // Boxes are small (a command, its tag, a few arguments): parallel arrays searched linearly beat a hash table and
+    // cost two allocations. Past IndexThreshold keys (a long BigString, a hostile peer) an index keeps lookups O(1).
+    private const int IndexThreshold = 16;
+
+    private string[] _keys;
+    private byte[][] _values;
+    private int _count;
+    private Dictionary<string, int>? _index;
 
     /// <summary>Creates an empty box.</summary>
-    public AmpBox() => _entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-
-    private AmpBox(Dictionary<string, byte[]> entries) => _entries = entries;
+    public AmpBox()
+    {
+        _keys = [];
+        _values = [];
+    }
 
     /// <summary>How many keys the box holds.</summary>
-    public int Count => _entries.Count;
+    public int Count => _count;
 
     /// <summary>The keys, in no particular order.</summary>
-    public IEnumerable<string> Keys => _entries.Keys;
+    public IEnumerable<string> Keys => _keys.Take(_count);
 
     /// <summary>Gets or sets the value of <paramref name="key"/>.</summary>
     /// <exception cref="KeyNotFoundException">Getting a key the box does not hold.</exception>
     /// <exception cref="AmpTooLongException">Setting a key or value longer than the wire format allows.</exception>
     public byte[] this[string key]
     {
-        get => _entries.TryGetValue(key, out var value)
-            ? value
+        get => IndexOf(key) is var i and >= 0
+            ? _values[i]
             : throw new KeyNotFoundException($"The AMP box has no key '{key}'.");
         set => Set(key, value);
     }
 
     /// <summary>Whether the box holds <paramref name="key"/>.</summary>
-    public bool ContainsKey(string key) => _entries.ContainsKey(key);
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     /// <summary>Gets the value of <paramref name="key"/> if the box holds it.</summary>
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out byte[] value) => _entries.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out byte[] value)
+    {
+        var i = IndexOf(key);
+        value = i >= 0 ? _values[i] : null;
+        return i >= 0;
+    }
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/> (the array is kept, not copied).</summary>
     /// <exception cref="AmpTooLongException">The key is longer than 255 bytes or the value longer than 65535 (AMP2).</exception>
@@ -68,20 +82,41 @@ public sealed class AmpBox
         ArgumentNullException.ThrowIfNull(value);
         CheckKey(key);
         if (value.Length > MaxValueLength) throw new AmpTooLongException(isKey: false, isLocal: true, value.Length, key);
-        _entries[key] = value;
+        Put(key, value);
     }
 
     /// <summary>Sets <paramref name="key"/> to the UTF-8 bytes of <paramref name="text"/>.</summary>
     public void Set(string key, string text) => Set(key, Encoding.UTF8.GetBytes(text));
 
     /// <summary>Removes <paramref name="key"/>; returns whether it was there.</summary>
-    public bool Remove(string key) => _entries.Remove(key);
+    public bool Remove(string key)
+    {
+        var i = IndexOf(key);
+        if (i < 0) return false;
+        // Order carries no meaning (serializing sorts), so the last pair fills the hole.
+        var last = --_count;
+        _index?.Remove(key);
+        if (i != last)
+        {
+            _keys[i] = _keys[last];
+            _values[i] = _values[last];
+            if (_index is not null) _index[_keys[i]] = i;
+        }
+        _keys[last] = null!;
+        _values[last] = null!;
+        return true;
+    }
 
     /// <summary>A shallow copy: the same values under the same keys.</summary>
-    public AmpBox Copy() => new(new Dictionary<string, byte[]>(_entries, StringComparer.Ordinal));
+    public AmpBox Copy()
+    {
+        var copy = new AmpBox();
+        for (var i = 0; i < _count; i++) copy.Put(_keys[i], _values[i]);
+        return copy;
+    }
 
     /// <summary>The value of <paramref name="key"/> decoded as UTF-8, or null when the box does not hold it.</summary>
-    public string? GetText(string key) => _entries.TryGetValue(key, out var value) ? Encoding.UTF8.GetString(value) : null;
+    public string? GetText(string key) => TryGetValue(key, out var value) ? Encoding.UTF8.GetString(value) : null;
 
     /// <summary>The number of bytes <see cref="Serialize"/> produces, terminator included.</summary>
     public int SerializedLength
@@ -89,7 +124,7 @@ public sealed class AmpBox
         get
         {
             var length = 2;
-            foreach (var (key, value) in _entries) length += 4 + key.Length + value.Length;
+            for (var i = 0; i < _count; i++) length += 4 + _keys[i].Length + _values[i].Length;
             return length;
         }
     }
@@ -105,14 +140,31 @@ public sealed class AmpBox
     /// <summary>Writes the serialized box to <paramref name="destination"/>, which must hold <see cref="SerializedLength"/> bytes; returns the count written.</summary>
     public int WriteTo(Span<byte> destination)
     {
-        var keys = new string[_entries.Count];
-        _entries.Keys.CopyTo(keys, 0);
         // Ordinal order of Latin-1 characters is bytewise order of the keys, which is how Twisted sorts them.
-        Array.Sort(keys, StringComparer.Ordinal);
-        var at = 0;
-        foreach (var key in keys)
+        Span<int> order = _count <= 64 ? stackalloc int[_count] : new int[_count];
+        for (var i = 0; i < _count; i++) order[i] = i;
+        if (_count <= 64)
         {
-            var value = _entries[key];
+            // Insertion sort: a handful of keys, no allocation, no comparer delegate.
+            for (var i = 1; i < order.Length; i++)
+            {
+                var current = order[i];
+                var j = i - 1;
+                for (; j >= 0 && string.CompareOrdinal(_keys[order[j]], _keys[current]) > 0; j--) order[j + 1] = order[j];
+                order[j + 1] = current;
+            }
+        }
+        else
+        {
+            var keys = _keys;
+            order.Sort((a, b) => string.CompareOrdinal(keys[a], keys[b]));
+        }
+
+        var at = 0;
+        foreach (var i in order)
+        {
+            var key = _keys[i];
+            var value = _values[i];
             BinaryPrimitives.WriteUInt16BigEndian(destination[at..], (ushort)key.Length);
             at += 2;
             at += Encoding.Latin1.GetBytes(key, destination[at..]);
@@ -124,6 +176,42 @@ public sealed class AmpBox
         destination[at++] = 0;
         destination[at++] = 0;
         return at;
+    }
+
+    /// <summary>Adds a pair the parser read (already within the limits); a repeated key replaces the earlier value, as in Twisted.</summary>
+    internal void AddParsed(string key, byte[] value) => Put(key, value);
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null) return _index.TryGetValue(key, out var found) ? found : -1;
+        for (var i = 0; i < _count; i++)
+            if (string.Equals(_keys[i], key)) return i;
+        return -1;
+    }
+
+    private void Put(string key, byte[] value)
+    {
+        var i = IndexOf(key);
+        if (i >= 0)
+        {
+            _values[i] = value;
+            return;
+        }
+        if (_count == _keys.Length)
+        {
+            var capacity = Math.Max(4, _count * 2);
+            Array.Resize(ref _keys, capacity);
+            Array.Resize(ref _values, capacity);
+        }
+        _keys[_count] = key;
+        _values[_count] = value;
+        _index?.Add(key, _count);
+        _count++;
+        if (_index is null && _count > IndexThreshold)
+        {
+            _index = new Dictionary<string, int>(_count * 2, StringComparer.Ordinal);
+            for (var k = 0; k < _count; k++) _index[_keys[k]] = k;
+        }
     }
 
     /// <summary>
@@ -149,11 +237,9 @@ public sealed class AmpBox
     /// <summary>The keys and values, for diagnostics: <c>{a: "1", _command: "Sum"}</c>.</summary>
     public override string ToString()
     {
-        var keys = _entries.Keys.Order(StringComparer.Ordinal);
-        return "{" + string.Join(", ", keys.Select(k => $"{k}: {Describe(_entries[k])}")) + "}";
+        var keys = Keys.Order(StringComparer.Ordinal);
+        return "{" + string.Join(", ", keys.Select(k => $"{k}: {Describe(this[k])}")) + "}";
     }
-
-    internal static AmpBox FromParsed(Dictionary<string, byte[]> entries) => new(entries);
 
     private static string Describe(byte[] value) =>
         value.Length > 40 ? $"<{value.Length} bytes>" : "\"" + Encoding.Latin1.GetString(value) + "\"";

@@ -11,7 +11,8 @@ namespace Twine.Protocols.Amp;
 internal sealed class AmpBoxParser
 {
     private int _maxBoxLength;
-    private Dictionary<string, byte[]>? _pairs;
+    private AmpBox? _box;
+    private readonly string?[] _recentKeys = new string?[16];
     private long _boxLength;
 
     /// <param name="maxBoxLength">The largest box accepted, in serialized bytes; a longer one is an error.</param>
@@ -25,7 +26,7 @@ internal sealed class AmpBoxParser
     }
 
     /// <summary>Whether part of a box has been read and the rest is still to come.</summary>
-    public bool InsideBox => _pairs is not null;
+    public bool InsideBox => _box is not null;
 
     /// <summary>
     /// Reads complete pairs from <paramref name="data"/> until a box ends or the data runs out. Returns how many bytes
@@ -45,8 +46,8 @@ internal sealed class AmpBoxParser
             if (keyLength == 0)
             {
                 at += 2;
-                box = AmpBox.FromParsed(_pairs ?? new Dictionary<string, byte[]>(0, StringComparer.Ordinal));
-                _pairs = null;
+                box = _box ?? new AmpBox();
+                _box = null;
                 _boxLength = 0;
                 return at;
             }
@@ -59,7 +60,7 @@ internal sealed class AmpBoxParser
                 throw new AmpProtocolException($"An AMP box grew past the limit of {_maxBoxLength} bytes.");
             if (rest.Length < pairLength) break;
             var key = KeyOf(rest.Slice(2, keyLength));
-            (_pairs ??= new Dictionary<string, byte[]>(8, StringComparer.Ordinal))[key] = rest.Slice(4 + keyLength, valueLength).ToArray();
+            (_box ??= new AmpBox()).AddParsed(key, rest.Slice(4 + keyLength, valueLength).ToArray());
             _boxLength += pairLength;
             at += pairLength;
         }
@@ -67,8 +68,11 @@ internal sealed class AmpBoxParser
         return at;
     }
 
-    /// <summary>The key as a string; the reserved keys come back as shared instances instead of new strings.</summary>
-    private static string KeyOf(ReadOnlySpan<byte> key) => key.Length switch
+    /// <summary>
+    /// The key as a string. The reserved keys are shared instances, and the argument names a connection keeps
+    /// receiving come from a small cache instead of a new string per box.
+    /// </summary>
+    private string KeyOf(ReadOnlySpan<byte> key) => key.Length switch
     {
         4 when key.SequenceEqual("_ask"u8) => AmpKeys.Ask,
         6 when key.SequenceEqual("_error"u8) => AmpKeys.Error,
@@ -76,6 +80,24 @@ internal sealed class AmpBoxParser
         8 when key.SequenceEqual("_command"u8) => AmpKeys.Command,
         11 when key.SequenceEqual("_error_code"u8) => AmpKeys.ErrorCode,
         18 when key.SequenceEqual("_error_description"u8) => AmpKeys.ErrorDescription,
-        _ => Encoding.Latin1.GetString(key),
+        _ => CachedKey(key),
     };
+
+    private string CachedKey(ReadOnlySpan<byte> key)
+    {
+        // A direct-mapped cache on (length, first byte, last byte): cheap to probe, and a miss just costs the string.
+        var slot = (key.Length * 31 + key[0] * 7 + key[^1]) & (_recentKeys.Length - 1);
+        if (_recentKeys[slot] is { } cached && Latin1Equals(cached, key)) return cached;
+        var fresh = Encoding.Latin1.GetString(key);
+        _recentKeys[slot] = fresh;
+        return fresh;
+    }
+
+    private static bool Latin1Equals(string text, ReadOnlySpan<byte> bytes)
+    {
+        if (text.Length != bytes.Length) return false;
+        for (var i = 0; i < bytes.Length; i++)
+            if (text[i] != bytes[i]) return false;
+        return true;
+    }
 }

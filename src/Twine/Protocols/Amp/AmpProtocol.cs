@@ -41,7 +41,7 @@ public partial class AmpProtocol : Protocol
 
     private readonly ReceiveBuffer _buffer = new();
     private readonly AmpBoxParser _parser = new(DefaultMaxBoxLength);
-    private readonly Dictionary<string, IPendingCall> _outstanding = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, IPendingCall> _outstanding = [];
     private ulong _lastTag;
     private Failure? _closed;
 
@@ -90,8 +90,8 @@ public partial class AmpProtocol : Protocol
         {
             return Deferred.Fail<TResponse>(e);
         }
-        var tag = (++_lastTag).ToString("x", CultureInfo.InvariantCulture);
-        box.Set(AmpKeys.Ask, Encoding.ASCII.GetBytes(tag));
+        var tag = ++_lastTag;
+        box.Set(AmpKeys.Ask, TagBytes(tag));
         var call = new PendingCall<TArguments, TResponse>(command);
         // Registered before the write: an answer could only come later, but a failed write must not leave it behind.
         _outstanding.Add(tag, call);
@@ -185,7 +185,7 @@ public partial class AmpProtocol : Protocol
         }
         else if (box.TryGetValue(AmpKeys.Command, out var name))
         {
-            CommandReceived(Encoding.Latin1.GetString(name), box, box.TryGetValue(AmpKeys.Ask, out var ask) ? ask : null);
+            CommandReceived(name, box, box.TryGetValue(AmpKeys.Ask, out var ask) ? ask : null);
         }
         else
         {
@@ -195,23 +195,49 @@ public partial class AmpProtocol : Protocol
 
     private IPendingCall TakeCall(byte[] tag, string what)
     {
-        var key = Encoding.Latin1.GetString(tag);
-        if (!_outstanding.Remove(key, out var call))
-            throw new AmpProtocolException($"The peer sent {what} to question '{key}', which was never asked or is already answered.");
+        if (!TryParseTag(tag, out var key) || !_outstanding.Remove(key, out var call))
+            throw new AmpProtocolException($"The peer sent {what} to question {AmpText.Quote(tag)}, which was never asked or is already answered.");
         return call;
     }
 
-    private void CommandReceived(string name, AmpBox box, byte[]? ask)
+    /// <summary>A tag as Twisted writes them: the counter in lowercase hex, no padding (AMP4).</summary>
+    private static byte[] TagBytes(ulong tag)
+    {
+        Span<byte> hex = stackalloc byte[16];
+        tag.TryFormat(hex, out var written, "x", CultureInfo.InvariantCulture);
+        return hex[..written].ToArray();
+    }
+
+    /// <summary>Reads back a tag this side wrote; anything else (leading zeros, capitals, not hex) is no tag of ours.</summary>
+    private static bool TryParseTag(ReadOnlySpan<byte> bytes, out ulong tag)
+    {
+        tag = 0;
+        if (bytes.IsEmpty || bytes.Length > 16 || bytes[0] == '0') return false;
+        foreach (var b in bytes)
+        {
+            int digit = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                _ => -1,
+            };
+            if (digit < 0) return false;
+            tag = tag * 16 + (ulong)digit;
+        }
+        return true;
+    }
+
+    private void CommandReceived(byte[] name, AmpBox box, byte[]? ask)
     {
         if (Responders.TryGet(name, out var responder))
         {
             responder.Dispatch(this, box, ask);
             return;
         }
-        var description = $"Unhandled Command: {AmpText.Quote(Encoding.Latin1.GetBytes(name))}";
+        var description = $"Unhandled Command: {AmpText.Quote(name, int.MaxValue)}";
         if (ask is null)
         {
-            DropAfterUnansweredFailure(name, new AmpUnhandledCommandException(description));
+            DropAfterUnansweredFailure(Encoding.Latin1.GetString(name), new AmpUnhandledCommandException(description));
             return;
         }
         SendError(ask, AmpKeys.UnhandledErrorCode, description, thenClose: false);

@@ -22,7 +22,15 @@ namespace Twine.Protocols.Amp;
 /// </example>
 public sealed class AmpResponders
 {
-    private readonly Dictionary<string, IAmpResponder> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IAmpResponder> _byName;
+    private readonly Dictionary<string, IAmpResponder>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    /// <summary>Creates an empty table.</summary>
+    public AmpResponders()
+    {
+        _byName = new Dictionary<string, IAmpResponder>(StringComparer.Ordinal);
+        _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>The names of the commands answered.</summary>
     public IEnumerable<string> CommandNames => _byName.Keys;
@@ -46,7 +54,14 @@ public sealed class AmpResponders
     /// <summary>Whether a command of this name has a responder.</summary>
     public bool Contains(string commandName) => _byName.ContainsKey(commandName);
 
-    internal bool TryGet(string commandName, out IAmpResponder responder) => _byName.TryGetValue(commandName, out responder!);
+    /// <summary>Finds the responder for a command name as it came off the wire, without making a string of it.</summary>
+    internal bool TryGet(ReadOnlySpan<byte> commandName, out IAmpResponder responder)
+    {
+        if (commandName.Length > 256) return _byName.TryGetValue(System.Text.Encoding.Latin1.GetString(commandName), out responder!);
+        Span<char> name = stackalloc char[commandName.Length];
+        System.Text.Encoding.Latin1.GetChars(commandName, name);
+        return _lookup.TryGetValue(name, out responder!);
+    }
 
     private AmpResponders Register<TArguments, TResponse>(AmpCommand<TArguments, TResponse> command, IAmpResponder responder)
     {

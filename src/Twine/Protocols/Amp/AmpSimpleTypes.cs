@@ -141,9 +141,10 @@ internal static class AmpText
             throw new FormatException($"Bad {typeName} value {Quote(bytes)}: expected an optional sign and decimal digits.");
     }
 
-    public static string Quote(ReadOnlySpan<byte> bytes)
+    /// <summary>Python's <c>repr</c> of bytes (<c>b'Sum'</c>), cut after <paramref name="limit"/> bytes for error messages.</summary>
+    public static string Quote(ReadOnlySpan<byte> bytes, int limit = 40)
     {
-        var shown = bytes.Length > 40 ? bytes[..40] : bytes;
+        var shown = bytes.Length > limit ? bytes[..limit] : bytes;
         var sb = new StringBuilder("b'");
         foreach (var b in shown)
         {

@@ -169,4 +169,18 @@ public sealed class AmpBoxParserTests
         if (rng.Next(3) == 0 && data.Count > 0) data.RemoveRange(rng.Next(data.Count), 1);
         return [.. data];
     }
+    // Keys that share a slot of the parser's key cache still come back as themselves.
+    [Fact]
+    public void KeysCollidingInTheCache_StayDistinct()
+    {
+        var parser = new AmpBoxParser(int.MaxValue);
+        for (var round = 0; round < 3; round++)
+        {
+            parser.Parse(new AmpBox { ["axb"] = B("1"), ["ayb"] = B("2"), ["a"] = B("3") }.Serialize(), out var box);
+            Assert.Equal(B("1"), box!["axb"]);
+            Assert.Equal(B("2"), box["ayb"]);
+            Assert.Equal(B("3"), box["a"]);
+            Assert.Equal(3, box.Count);
+        }
+    }
 }

@@ -85,4 +85,37 @@ public sealed class AmpBoxTests
         var e = Assert.Throws<KeyNotFoundException>(() => new AmpBox()["nope"]);
         Assert.Contains("nope", e.Message);
     }
+    // Past 16 keys the box indexes them; every operation must agree with the small-box path.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(17)]
+    [InlineData(100)]
+    public void ManyKeys_SetGetRemoveAndSerialize_Agree(int count)
+    {
+        var box = new AmpBox();
+        var rng = new Random(count);
+        var expected = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var i in Enumerable.Range(0, count).OrderBy(_ => rng.Next()))
+        {
+            var key = $"k{i}";
+            box[key] = [(byte)i];
+            expected[key] = [(byte)i];
+        }
+        box["k0"] = [42];
+        expected["k0"] = [42];
+        for (var i = 0; i < count; i += 3)
+        {
+            Assert.True(box.Remove($"k{i}"));
+            expected.Remove($"k{i}");
+        }
+        Assert.False(box.Remove("absent"));
+
+        Assert.Equal(expected.Count, box.Count);
+        foreach (var (key, value) in expected) Assert.Equal(value, box[key]);
+        var wire = expected.SelectMany(p => new byte[] { 0, (byte)p.Key.Length }.Concat(Encoding.Latin1.GetBytes(p.Key))
+            .Concat(new byte[] { 0, (byte)p.Value.Length }).Concat(p.Value)).Concat(new byte[] { 0, 0 }).ToArray();
+        Assert.Equal(wire, box.Serialize());
+        Assert.Equal(wire, box.Copy().Serialize());
+        Assert.Equal(wire, AmpBox.ParseMany(wire).Single().Serialize());
+    }
 }

@@ -271,6 +271,8 @@ public sealed class AmpProtocolTests
     [InlineData(@"\x00\x07_answer\x00\x0299\x00\x00")]
     [InlineData(@"\x00\x06_error\x00\x0299\x00\x00")]
     [InlineData(@"\x00\x01x\x00\x01y\x00\x00")]
+    [InlineData(@"\x00\x07_answer\x00\x0201\x00\x00")]
+    [InlineData(@"\x00\x07_answer\x00\x01A\x00\x00")]
     public void BoxesThatAreNeitherRequestsNorReplies_CloseTheConnection_AMP3(string latin1)
     {
         var raw = new MemoryTransport();
@@ -380,5 +382,21 @@ public sealed class AmpProtocolTests
         client.DataReceived(new AmpBox { ["_answer"] = B("1") }.Serialize());
         Assert.Equal("total", Assert.IsType<AmpArgumentException>(d.Result.Failure!.Value).Key);
         Assert.Null(client.ClosedReason);
+    }
+    // AMP4: tags are echoed byte for byte; "01" or "1 " is not the question tagged "1".
+    [Theory]
+    [InlineData("01")]
+    [InlineData("1 ")]
+    [InlineData("")]
+    public void AnswerWithAnotherSpellingOfTheTag_IsNotAnAnswer_AMP3_AMP4(string tag)
+    {
+        var raw = new MemoryTransport();
+        var client = new AmpProtocol();
+        client.MakeConnection(raw);
+        var d = client.CallRemote(Sum, new SumArgs(1, 2));
+        client.DataReceived(new AmpBox { ["_answer"] = B(tag), ["total"] = B("3") }.Serialize());
+        Assert.True(raw.Disconnecting);
+        client.ConnectionLost(Protocol.ConnectionDone);
+        Assert.IsType<AmpProtocolException>(d.Result.Failure!.Value);
     }
 }
