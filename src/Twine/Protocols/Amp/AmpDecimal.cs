@@ -177,6 +177,11 @@ public readonly record struct AmpDecimal
 }
 
 /// <summary>What an <see cref="AmpDecimal"/> is.</summary>
+/// <example>
+/// <code>
+/// if (AmpDecimal.Parse("-Infinity").Kind == DecimalKind.Infinity) { /* no System.Decimal for this one */ }
+/// </code>
+/// </example>
 public enum DecimalKind
 {
     /// <summary>A number.</summary>
