@@ -5,7 +5,8 @@ namespace Twine.Protocols.Amp;
 /// <summary>
 /// The errors a command declares, in order: each exception type with the code it travels as and how to rebuild it
 /// from the description on the caller's side (AMP5, AMP6). A responder's exception is matched against the entries in
-/// order (an entry also matches subclasses), as Twisted's <c>errors</c> dictionary is.
+/// order (an entry also matches subclasses), as Twisted's <c>errors</c> dictionary is. The description sent is the
+/// exception's <see cref="Exception.Message"/>, as Twisted sends <c>str(exception)</c>.
 /// </summary>
 /// <example>
 /// <code>

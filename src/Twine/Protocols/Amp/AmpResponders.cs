@@ -8,6 +8,10 @@ namespace Twine.Protocols.Amp;
 /// method works); an exception it throws, or a failed Deferred, becomes an error reply (AMP5). One table may be
 /// shared by every connection of a server.
 /// </summary>
+/// <remarks>
+/// A lambda that only throws fits both <c>Add</c> overloads; give it its return type to choose:
+/// <c>.Add(Commands.Sum, SumResult (a) =&gt; throw new NotSupportedException())</c>.
+/// </remarks>
 /// <example>
 /// <code>
 /// var responders = new AmpResponders()
