@@ -34,9 +34,9 @@ public sealed class AmpProtocolTests
         Assert.Equal(0, pair.Client.OutstandingCalls);
     }
 
-    // AMP4: the request on the wire, tagged with Twisted's counter (lowercase hex from 1).
+    // AMP4/AMP10: the request on the wire, names as declared, tagged with Twisted's counter (lowercase hex from 1).
     [Fact]
-    public void Request_IsTheBoxTwistedSends_AMP1_AMP4()
+    public void Request_IsTheBoxTwistedSends_AMP1_AMP4_AMP10()
     {
         var client = new AmpProtocol();
         var transport = new MemoryTransport();
