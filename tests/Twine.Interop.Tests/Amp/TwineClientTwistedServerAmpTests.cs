@@ -103,15 +103,19 @@ public sealed class TwineClientTwistedServerAmpTests
         });
     }
 
-    // AMP5/AMP8: an undeclared error is UNKNOWN, and Twisted then closes the connection; later calls fail at once.
+    // AMP5/AMP8: an undeclared error is UNKNOWN, and Twisted then closes the connection: the calls still waiting
+    // fail with the reason, and later calls fail at once.
     [Fact]
     public void UndeclaredError_IsUnknown_AndTwistedClosesTheConnection_AMP5_AMP8()
     {
         WithTwistedServer(async amp =>
         {
+            // Held until 100 Holds have arrived, which never happens: these are outstanding when the connection goes.
+            var waiting = Enumerable.Range(0, 3).Select(i => amp.CallRemote(Hold, new HoldArgs(i, 100))).ToList();
             var unknown = Assert.IsType<AmpUnknownRemoteException>(await AmpInterop.FailureOf(amp.CallRemote(Divide, new DivideArgs(1, -1))));
             Assert.Equal(("UNKNOWN", "Unknown Error"), (unknown.Code, unknown.Description));
             Assert.IsAssignableFrom<ConnectionClosedException>(await amp.Lost);
+            foreach (var call in waiting) Assert.IsAssignableFrom<ConnectionClosedException>(await AmpInterop.FailureOf(call));
             Assert.IsAssignableFrom<ConnectionClosedException>(await AmpInterop.FailureOf(amp.CallRemote(Divide, new DivideArgs(1, 1))));
         });
     }
