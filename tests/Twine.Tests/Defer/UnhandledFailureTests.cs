@@ -84,7 +84,7 @@ public sealed class UnhandledFailureTests
         var critical = Assert.Single(events, x => x.Level == LogLevel.Critical);
         Assert.Equal("Unhandled error in Deferred:", critical.Message);
         var detail = Assert.Single(events, x => x.Level == LogLevel.Error);
-        Assert.StartsWith("Unhandled Error\nTraceback ", detail.Message);
+        Assert.StartsWith($"Unhandled Error\n{typeof(MarkerException).FullName}: ", detail.Message);
         Assert.Contains("l1", detail.Message);
     }
 
