@@ -58,10 +58,10 @@ internal static class ChainComparison
         // Warm up to the final JIT tier before the measured loop: tiering compiles in the background, and under
         // valgrind that thread only gets to run while this one sleeps. Comparing the instruction counts of two
         // operation counts then cancels start-up, JIT and warm-up, leaving the cost per operation.
-        for (int round = 0; round < 10; round++)
+        for (int round = 0; round < 20; round++)
         {
             for (int i = 0; i < 1000; i++) body(Callbacks);
-            Thread.Sleep(100);
+            Thread.Sleep(200);
         }
         int sum = 0;
         for (int i = 0; i < operations; i++) sum += body(Callbacks);

@@ -178,7 +178,15 @@ public abstract partial class Deferred
     }
 
     /// <summary>Throws when callbacks are added through a view the chain has moved past.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Deferred CheckTail()
+    {
+        // A root without a side object has never changed type, so it is its own tail: the common case, inlined.
+        if (_root is null && _extras is null) return this;
+        return CheckTailSlow();
+    }
+
+    private Deferred CheckTailSlow()
     {
         var root = Root;
         var tail = root.TailView ?? root;
@@ -187,6 +195,7 @@ public abstract partial class Deferred
     }
 
     /// <summary>Appends a link to the root's chain and runs it at once if the chain has fired (D4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Append(Link link)
     {
         if (_last is null) _first = link;

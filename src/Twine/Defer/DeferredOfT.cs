@@ -135,7 +135,11 @@ public class Deferred<T> : Deferred
     public Deferred<T> AddCallback(Func<T, T> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        CheckTail().Append(new SameTypeLink<T>(callback));
+        var root = CheckTail();
+        // The chain's last link is one that has not started running (a running last link is already off the list),
+        // so a same-type link with a free slot can take this callback without a link of its own.
+        if (root._last is SameTypeLink<T> { Second: null } last) last.Second = callback;
+        else root.Append(new SameTypeLink<T>(callback));
         return this;
     }
 
