@@ -21,11 +21,11 @@ public abstract partial class Deferred
             // waiting on) picks its remaining links up in its own loop once that link returns (D6).
             if (current._paused == 0 && (current._flags & Flags.Running) == 0)
             {
-                if (current._extras is { } extras) extras.ChainedTo = null;
+                if (current.ExtrasOrNull is { } extras) extras.ChainedTo = null;
                 resumed = current.RunLinks();
                 // Stopped with no continuation to follow: out of links, or paused by a callback. Either way the
                 // result stays put for now, so a failure in it is what would go unhandled (L1).
-                if (resumed is null && (current._failure is not null || current._extras is not null)) current.NoteSettled();
+                if (resumed is null && (current._failure is not null || !current.IsPlainRoot)) current.NoteSettled();
             }
 
             if (resumed is not null)

@@ -66,7 +66,7 @@ public class Deferred<T> : Deferred
     /// <summary>Fires the Deferred with a value (D1). Only the Deferred that started the chain can be fired.</summary>
     public void Callback(T value)
     {
-        if (_root is not null) throw NotTheRoot();
+        if ((_flags & Flags.View) != 0) throw NotTheRoot();
         if (!typeof(T).IsValueType)
         {
             if (value is Deferred) throw new ArgumentException("A Deferred cannot be fired with another Deferred (D7); chain it from a callback instead.", nameof(value));
@@ -79,7 +79,7 @@ public class Deferred<T> : Deferred
         }
         // Fast path (Deferred.Succeed, a synchronously finished async method, a Deferred fired before anyone
         // listened): nothing to run and nothing recorded, so RunCallbacks and BeginFire would only set the flag.
-        if (_flags == Flags.None && _first is null && _paused == 0 && _extras is null && !Debug)
+        if (_flags == Flags.None && _first is null && _paused == 0 && IsPlainRoot && !Debug)
         {
             _value = value;
             _flags = Flags.Called;
@@ -102,7 +102,7 @@ public class Deferred<T> : Deferred
     public void Errback(Failure failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        if (_root is not null) throw NotTheRoot();
+        if ((_flags & Flags.View) != 0) throw NotTheRoot();
         FireFailure(failure);
     }
 
@@ -113,7 +113,7 @@ public class Deferred<T> : Deferred
     {
         firesLater = false;
         // Only the constructor stores a canceller, always an Action<Deferred<T>> for this T.
-        if (_extras?.Canceller is not { } canceller) return InvokeCustomCanceller(out firesLater);
+        if (ExtrasOrNull?.Canceller is not { } canceller) return InvokeCustomCanceller(out firesLater);
         Unsafe.As<Action<Deferred<T>>>(canceller)(this);
         return true;
     }
@@ -138,8 +138,17 @@ public class Deferred<T> : Deferred
         var root = CheckTail();
         // The chain's last link is one that has not started running (a running last link is already off the list),
         // so a same-type link with a free slot can take this callback without a link of its own.
-        if (root._last is SameTypeLink<T> { Second: null } last) last.Second = callback;
-        else root.Append(new SameTypeLink<T>(callback));
+        if (root._last is SameTypeLink<T> { Second: null } last)
+        {
+            last.Second = callback;
+            // Normally pending links mean the chain is unfired, paused or running; but after an exception escaped
+            // a link (an awaiter's continuation) the rest waits for the next addition, as with Append.
+            root.RunIfIdle();
+        }
+        else
+        {
+            root.Append(new SameTypeLink<T>(callback));
+        }
         return this;
     }
 

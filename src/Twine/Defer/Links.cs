@@ -26,7 +26,7 @@ internal abstract class Link
     /// <summary>The current success value, typed. Links are appended in type order, so the cast always holds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static Deferred<T> Current<T>(Deferred root) =>
-        Unsafe.As<Deferred<T>>(root._extras is { Current: { } current } ? current : root);
+        Unsafe.As<Deferred<T>>(root.ExtrasOrNull is { Current: { } current } ? current : root);
 }
 
 /// <summary>
