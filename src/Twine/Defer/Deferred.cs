@@ -251,22 +251,30 @@ public abstract partial class Deferred
     /// <summary>
     /// Stores what a callback or errback returned as the chain's result. A <see cref="Failure"/> returned as a value
     /// puts the chain on the error path, and anything else puts it on the success path, as in Twisted (D3); this is
-    /// how an errback on a reference-typed chain passes a failure on by returning it.
+    /// how an errback on a reference-typed chain passes a failure on by returning it. A <see cref="Deferred"/>
+    /// returned as a value makes the chain wait for it (CH1), whichever overload C# bound the callback to, because
+    /// Twisted chains whenever the result <em>is</em> a Deferred.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetValue<T>(Deferred<T> view, T value)
     {
-        // Only a reference type can hold a Failure; for value types the JIT removes the test entirely.
-        if (!typeof(T).IsValueType && value is Failure f)
+        // Only a reference type can hold a Failure or a Deferred; for value types the JIT removes both tests.
+        if (!typeof(T).IsValueType)
         {
-            _failure = f;
-            view._value = default!;
+            if (value is Failure f)
+            {
+                _failure = f;
+                view._value = default!;
+                return;
+            }
+            if (value is Deferred inner)
+            {
+                ChainValue(view, inner);
+                return;
+            }
         }
-        else
-        {
-            _failure = null;
-            view._value = value;
-        }
+        _failure = null;
+        view._value = value;
     }
 
     /// <summary>Converts an exception from a callback into the chain's failure, keeping the current failure when it was simply re-thrown (FA4).</summary>

@@ -127,6 +127,36 @@ public class Deferred<T> : Deferred
 
     internal override void ClearValue() => _value = default!;
 
+    internal override bool TryGetValueAs<TTarget>(out TTarget value, out Exception? mismatch)
+    {
+        mismatch = null;
+        if (_value is TTarget fits)
+        {
+            value = fits;
+            return true;
+        }
+        if (_value is null && default(TTarget) is null)
+        {
+            value = default!;
+            return true;
+        }
+        value = default!;
+        if (typeof(TTarget).IsAssignableFrom(typeof(Deferred<T>)))
+        {
+            // The chain's declared type is a Deferred (an explicit AddCallback<Deferred<T>>, or generic code whose
+            // type argument is one): it cannot hold the result itself, so it gets the result in a fired Deferred.
+            var fired = new Deferred<T>();
+            fired._value = _value;
+            fired._flags = Flags.Called;
+            value = (TTarget)(object)fired;
+            return true;
+        }
+        mismatch = new InvalidCastException(
+            $"A callback returned a Deferred<{typeof(T).Name}> to a chain of {typeof(TTarget).Name}, which cannot hold its " +
+            $"result ({_value?.GetType().Name ?? "null"}). Return the Deferred from a callback typed Func<..., Deferred<{typeof(T).Name}>>.");
+        return false;
+    }
+
     private protected override string DescribeValue() => _value?.ToString() ?? "null";
 
     // ---- callbacks ------------------------------------------------------------------------------------------
@@ -241,6 +271,21 @@ public class Deferred<T> : Deferred
         return AddCallbacks(v => callback(new Outcome<T>(v)), f => callback(new Outcome<T>(f)));
     }
 
+    /// <summary>
+    /// Adds one function for both outcomes that returns a Deferred: the chain waits for it and continues with its
+    /// result (D2, CH1), as Twisted's <c>addBoth</c> does when the function returns a Deferred.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Deferred&lt;string&gt; retried = fetch.AddBoth(o => o.Succeeded ? Deferred.Succeed(o.Value) : FetchAgain());
+    /// </code>
+    /// </example>
+    public Deferred<TNext> AddBoth<TNext>(Func<Outcome<T>, Deferred<TNext>> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return AddCallbacks(v => callback(new Outcome<T>(v)), f => callback(new Outcome<T>(f)));
+    }
+
     /// <summary>Adds one action for both outcomes; the chain continues without a value and recovers from a failure.</summary>
     public Deferred<Unit> AddBoth(Action<Outcome<T>> callback)
     {
@@ -303,8 +348,8 @@ public class Deferred<T> : Deferred
     private protected override Deferred<TNext> MapAny<TNext>(Func<TNext> callback, Func<Failure, TNext>? errback) =>
         AddCallbacks(_ => callback(), errback);
 
-    private protected override Deferred<TNext> ChainAny<TNext>(Func<Deferred<TNext>> callback) =>
-        AddCallbacks(_ => callback(), (Func<Failure, Deferred<TNext>>?)null);
+    private protected override Deferred<TNext> ChainAny<TNext>(Func<Deferred<TNext>> callback, Func<Failure, Deferred<TNext>>? errback) =>
+        AddCallbacks(_ => callback(), errback);
 
     /// <summary>The view that follows this one after a callback producing <typeparamref name="TNext"/>.</summary>
     private Deferred<TNext> Next<TNext>(Deferred root)

@@ -104,8 +104,8 @@ public sealed class SameTypeChainTests
         var d = new Deferred<object>();
         var ran = new List<object?>();
         // Func<object, object>: the same-type path, chaining at run time because the value is a Deferred.
-        d.AddCallback(x => { ran.Add(x); return inner; })
-         .AddCallback(x => { ran.Add(x); return "after " + x; });
+        d.AddCallback(x => { ran.Add(x); return (object)inner; })
+         .AddCallback(x => { ran.Add(x); return (object)("after " + x); });
         d.Callback("start");
         Assert.Equal(["start"], ran);
         Assert.True(d.IsWaiting);
