@@ -32,8 +32,8 @@ internal abstract class Link
 /// <summary>
 /// One or two consecutive callbacks that keep the result type (<c>Func&lt;T, T&gt;</c>): the hot path. A second
 /// callback added right after the first fills <see cref="Second"/> instead of allocating a link of its own, which
-/// halves the allocations and GC write barriers of a same-type chain (40 bytes per two callbacks instead of 64, and
-/// never more than the 32 of a one-callback link, counting the 8 bytes the slot-less Deferred saves). The two run
+/// halves the allocations and GC write barriers of a same-type chain: 40 bytes per two callbacks instead of 64. A
+/// lone callback's link costs 8 bytes more than before, which the Deferred itself saved (64 bytes instead of 72). The two run
 /// exactly as two links would: a failure skips the second, and a pause between them (a callback pausing its chain,
 /// or returning a Deferred to wait on) leaves the second for later (D8, CH1).
 /// </summary>
