@@ -222,6 +222,50 @@ public class Deferred<T> : Deferred
         return target;
     }
 
+    /// <summary>
+    /// Adds a pair whose callback returns a Deferred to wait for (CH1) and whose errback recovers with a value (D3):
+    /// Twisted's <c>addCallbacks(fetch, fallback)</c>.
+    /// </summary>
+    /// <remarks>Considered only when neither the all-value nor the all-Deferred pair fits, so existing calls bind as before.</remarks>
+    /// <example>
+    /// <code>
+    /// Deferred&lt;string&gt; page = url.AddCallbacks(u => client.Get(u), f => "offline");
+    /// </code>
+    /// </example>
+    [OverloadResolutionPriority(-1)]
+    public Deferred<TNext> AddCallbacks<TNext>(Func<T, Deferred<TNext>> callback, Func<Failure, TNext> errback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(callback, f => Settled(errback(f)));
+    }
+
+    /// <summary>Adds a pair whose callback returns a value (D3) and whose errback recovers by waiting on a Deferred (CH1).</summary>
+    /// <remarks>Considered only when neither the all-value nor the all-Deferred pair fits, so existing calls bind as before.</remarks>
+    /// <example>
+    /// <code>
+    /// Deferred&lt;string&gt; page = cached.AddCallbacks(text => text.Trim(), f => client.Get(url));
+    /// </code>
+    /// </example>
+    [OverloadResolutionPriority(-1)]
+    public Deferred<TNext> AddCallbacks<TNext>(Func<T, TNext> callback, Func<Failure, Deferred<TNext>> errback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(v => Settled(callback(v)), errback);
+    }
+
+    /// <summary>
+    /// A fired Deferred holding what a value-returning half of a mixed pair returned. It passes through a same-type
+    /// callback so that a <see cref="Failure"/> or a Deferred returned as a value means what it means anywhere (D3, CH1).
+    /// </summary>
+    private static Deferred<TNext> Settled<TNext>(TNext value)
+    {
+        var d = new Deferred<TNext>();
+        d.Callback(default!);
+        return d.AddCallback(_ => value);
+    }
+
     /// <summary>Adds a callback/errback pair that return nothing: the tutorials' <c>addCallbacks(success, failure)</c>.</summary>
     public Deferred<Unit> AddCallbacks(Action<T> callback, Action<Failure> errback)
     {

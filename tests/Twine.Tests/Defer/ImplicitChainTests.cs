@@ -176,4 +176,55 @@ public sealed class ImplicitChainTests
         Assert.True(innerCancelled);
         Assert.IsType<CancelledException>(outer.Result.Failure!.Value);
     }
+
+    [Fact]
+    public void CH1_MixedPairCallbackReturningADeferredWaitsAndErrbackRecoversWithAValue()
+    {
+        // Twisted: d.addCallbacks(fetch, fallback), where only fetch returns a Deferred.
+        var inner = new Deferred<string>();
+        var ok = new Deferred<int>();
+        Deferred<string> okAfter = ok.AddCallbacks(_ => inner, f => "fallback");
+        ok.Callback(1);
+        Assert.True(ok.IsWaiting);
+        inner.Callback("fetched");
+        Assert.Equal("fetched", okAfter.Result.Value);
+
+        var bad = new Deferred<int>();
+        Deferred<string> badAfter = bad.AddCallbacks(_ => new Deferred<string>(), f => "fallback " + f.Type.Name);
+        bad.Errback(new CustomException());
+        Assert.Equal("fallback CustomException", badAfter.Result.Value);
+    }
+
+    [Fact]
+    public void CH1_MixedPairErrbackReturningADeferredWaitsAndCallbackMapsAValue()
+    {
+        var retry = new Deferred<string>();
+        var bad = new Deferred<int>();
+        Deferred<string> after = bad.AddCallbacks(x => x.ToString(), f => retry);
+        bad.Errback(new CustomException());
+        Assert.True(bad.IsWaiting);
+        retry.Callback("retried");
+        Assert.Equal("retried", after.Result.Value);
+
+        var ok = new Deferred<int>();
+        Deferred<string> okAfter = ok.AddCallbacks(x => x.ToString(), f => retry);
+        ok.Callback(7);
+        Assert.Equal("7", okAfter.Result.Value);
+    }
+
+    [Fact]
+    public void D3_MixedPairValueHalfThatThrowsOrReturnsAFailureFailsTheChain()
+    {
+        var e = new CustomException();
+        var d = new Deferred<object>();
+        var after = d.AddCallbacks((Func<object, object>)(x => new Failure(e)), (Func<Failure, Deferred<object>>)(f => new Deferred<object>()));
+        d.Callback("x");
+        Assert.Same(e, after.Result.Failure!.Value);
+
+        var thrown = new CustomException();
+        var d2 = new Deferred<int>();
+        var after2 = d2.AddCallbacks(_ => new Deferred<string>(), (Func<Failure, string>)(f => throw thrown));
+        d2.Errback(new CustomException());
+        Assert.Same(thrown, after2.Result.Failure!.Value);
+    }
 }
