@@ -210,6 +210,28 @@ public sealed class UnhandledFailureTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AbandonErrorClearedByValueBoundChaining(Exception e)
+    {
+        // Func<Failure, object> is the overload C# picks here; the Deferred it returns still chains (CH1).
+        var bad = Deferred.Fail<object>(e);
+        bad.AddErrback(_ => new Deferred<object>());
+    }
+
+    [Fact]
+    public void L2_ErrorClearedByChainingThroughAValueOverloadIsNotReported()
+    {
+        // Twisted: test_errorClearedByChaining.
+        var control = new MarkerException("control");
+        var cleared = new MarkerException("cleared by chaining");
+        using var watch = new Watch(control, cleared);
+        AbandonErrorClearedByValueBoundChaining(cleared);
+        Abandon(control);
+        watch.CollectUntilReported(control);
+        Assert.Equal(0, watch.Reported(cleared));
+        Assert.Empty(watch.Logged(cleared));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static StrongBox<Deferred<int>?> Hold(Exception e) => new(Deferred.Fail<int>(e));
 
     [Fact]
