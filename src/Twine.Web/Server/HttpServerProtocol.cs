@@ -110,7 +110,11 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
             _processing = false;
         }
         if (_stopped) _input.Clear();
-        else _input.Consume(consumed);
+        else
+        {
+            _input.Consume(consumed);
+            ArmWaitTimer();
+        }
     }
 
     /// <summary>Parses as many requests (heads and bodies) from <paramref name="data"/> as the pipeline allows.</summary>
@@ -127,11 +131,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
                     break;
                 }
                 var head = _parser.TryParse(data[pos..], out int used);
-                if (head is null)
-                {
-                    if (_parser.Started && _active is null && _queue.Count == 0) ArmWaitTimer();
-                    break;
-                }
+                if (head is null) break;
                 pos += used;
                 _parser.Reset();
                 StartRequest(head);
@@ -321,7 +321,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     private void ArmWaitTimer()
     {
         if (_stopped || IsClosed || _active is not null || _queue.Count > 0 || _reading is not null) return;
-        if (_parser.Started || !_input.IsEmpty)
+        if (_parser.Started)
         {
             // The header timeout runs from the head's first byte: later bytes do not extend it (slowloris).
             if (_timerKind == TimerKind.Header) return;
