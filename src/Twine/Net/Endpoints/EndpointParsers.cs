@@ -1,6 +1,6 @@
-using Twine.Net.EndpointParsing;
+using Twine.Net.Endpoints;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// The endpoint types a description string may name (EP2–EP4): Twisted's built-in types plus an explicit registry

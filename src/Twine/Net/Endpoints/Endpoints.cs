@@ -1,7 +1,7 @@
 using Twine.Defer;
-using Twine.Net.EndpointParsing;
+using Twine.Net.Endpoints;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Endpoints from description strings, after Twisted's <c>serverFromString</c>, <c>clientFromString</c> and

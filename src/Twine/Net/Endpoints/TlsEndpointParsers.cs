@@ -1,6 +1,6 @@
-using static Twine.Net.EndpointParsing.EndpointSignature;
+using static Twine.Net.Endpoints.EndpointSignature;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// The reserved TLS endpoint types: server <c>ssl:</c>, client <c>ssl:</c> and <c>tls:</c>. Twine has no TLS transport

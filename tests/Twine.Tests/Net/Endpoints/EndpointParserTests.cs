@@ -1,6 +1,7 @@
 using System.Net;
 using Twine.Net;
 using Twine.Testing;
+using Twine.Net.Endpoints;
 
 // Not Twine.Tests.Net.Endpoints: that namespace would hide the Endpoints class in these files.
 namespace Twine.Tests.Net;
