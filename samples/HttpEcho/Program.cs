@@ -1,6 +1,8 @@
+using Twine;
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Net.Endpoints;
+using Twine.Reactors;
 using Twine.Web;
 
 namespace HttpEcho;

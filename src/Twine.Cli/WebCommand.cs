@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Net;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Net.Endpoints;
+using Twine.Reactors;
 using Twine.Web;
 
 namespace Twine.Cli;
 
-using Reactor = Twine.Reactor.Reactor;
+using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// <c>twine web --path DIR [--listen ENDPOINT]</c>: serves a directory over HTTP with Twine.Web's static

@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Net.Endpoints;
+using Twine.Reactors;
 
 namespace Twine.Web.Tests;
 
-using Reactor = Twine.Reactor.Reactor;
+using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// Runs a real reactor on the test thread with a server listening on 127.0.0.1, while a client runs on a worker thread

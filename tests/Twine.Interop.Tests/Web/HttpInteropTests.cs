@@ -2,12 +2,13 @@ using System.Net;
 using System.Text.Json;
 using Twine.Interop.Tests.Peers;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Net.Endpoints;
+using Twine.Reactors;
 using Twine.Web;
 
 namespace Twine.Interop.Tests.Web;
 
-using Reactor = Twine.Reactor.Reactor;
+using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// Twine.Web (the HttpEcho routes plus a static directory under /static) against HTTP clients nobody here wrote:

@@ -61,7 +61,7 @@ public class RandomInputTests
                     Assert.Fail($"Malformed output for {Escape(input)}: {e.Message}\n{Escape(wire)}");
                 }
             }
-            protocol.ConnectionLost(new Twine.Defer.Failure(new Twine.Net.ConnectionDoneException()));
+            protocol.ConnectionLost(new Twine.Failure(new Twine.Net.ConnectionDoneException()));
         }
         Assert.Equal(300_000, cases);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromMinutes(2), $"took {stopwatch.Elapsed}");

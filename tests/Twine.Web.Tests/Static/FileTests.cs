@@ -215,7 +215,7 @@ public sealed class FileTests : IDisposable
         var producer = Assert.IsAssignableFrom<IPullProducer>(h.Transport.Producer);
         producer.ResumeProducing();
         producer.StopProducing();            // what the transport does when the connection closes
-        h.Protocol.ConnectionLost(new Twine.Defer.Failure(new ConnectionLostException()));
+        h.Protocol.ConnectionLost(new Twine.Failure(new ConnectionLostException()));
         producer.ResumeProducing();          // a late call after stopping does nothing
         // The file handle is released: the file can be deleted and recreated at once.
         System.IO.File.Delete(Path.Combine(_dir, "blob.bin"));
