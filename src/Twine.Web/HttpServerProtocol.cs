@@ -3,8 +3,9 @@ using Twine.Defer;
 using Twine.Net;
 using Twine.Time;
 using Twine.Web.Http;
+using Twine.Web.Server;
 
-namespace Twine.Web.Server;
+namespace Twine.Web;
 
 /// <summary>
 /// HTTP/1.1 on one connection, after twisted.web's <c>HTTPChannel</c>: parses requests incrementally from the receive

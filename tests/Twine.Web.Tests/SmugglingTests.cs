@@ -1,4 +1,4 @@
-namespace Twine.Web.Tests.Server;
+namespace Twine.Web.Tests;
 
 /// <summary>
 /// Request smuggling: each case hides a second request ("/smuggled") that a server disagreeing with a front end about

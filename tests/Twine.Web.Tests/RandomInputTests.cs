@@ -3,7 +3,7 @@ using System.Text;
 using Twine.Testing;
 using Twine.Time;
 
-namespace Twine.Web.Tests.Server;
+namespace Twine.Web.Tests;
 
 /// <summary>
 /// Hundreds of thousands of random and mutated requests, each fed in random pieces to a fresh connection: the server

@@ -1,7 +1,8 @@
 using Twine.Net;
+using Twine.Web.Server;
 using Twine.Web.Http;
 
-namespace Twine.Web.Server;
+namespace Twine.Web;
 
 /// <summary>What a <see cref="Request"/> needs from the connection that received it: a place to write and a way to say it is done.</summary>
 internal interface IRequestChannel

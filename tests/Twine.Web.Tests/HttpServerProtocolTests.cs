@@ -3,7 +3,7 @@ using Twine.Defer;
 using Twine.Testing;
 using Twine.Web.Server;
 
-namespace Twine.Web.Tests.Server;
+namespace Twine.Web.Tests;
 
 public class HttpServerProtocolTests
 {
