@@ -81,7 +81,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         if (IsClosed) return;
         IsClosed = true;
         _stopped = true;
-        CancelTimer();
+        StopTimer();
         _input.Clear();
         _active?.ConnectionLost(reason);
         _active = null;
@@ -249,7 +249,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
             _stopped = true;
             foreach (var r in _queue) r.DisposeBody();
             _queue.Clear();
-            CancelTimer();
+            StopTimer();
             Transport.LoseConnection();
             return;
         }
@@ -294,7 +294,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     private void AnswerErrorAndClose(HttpParseException error)
     {
         _stopped = true;
-        CancelTimer();
+        StopTimer();
         _site.LogRejected(Transport.Peer, error);
         if (_readPaused) _readPaused = false;
         var body = Encoding.UTF8.GetBytes($"{error.StatusCode} {HttpStatus.ReasonPhrase(error.StatusCode)}: {error.Message}\n");
@@ -343,16 +343,21 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
 
     private void SetTimer(TimerKind kind, TimeSpan delay)
     {
-        CancelTimer();
         _timerKind = kind;
-        _timer = _time.CallLater(delay, static self => self.TimerFired(), this);
+        // One delayed call per connection, moved rather than replaced: a keep-alive request costs no timer allocation.
+        if (_timer is { IsActive: true } t) t.Reset(delay);
+        else _timer = _time.CallLater(delay, static self => self.TimerFired(), this);
     }
 
-    private void CancelTimer()
+    /// <summary>Disarms the timer; the call stays scheduled (cheaper to move later than to cancel) and is ignored if it fires.</summary>
+    private void CancelTimer() => _timerKind = TimerKind.None;
+
+    /// <summary>Really cancels the timer, when the connection is done with it.</summary>
+    private void StopTimer()
     {
+        _timerKind = TimerKind.None;
         if (_timer is { IsActive: true } t) t.Cancel();
         _timer = null;
-        _timerKind = TimerKind.None;
     }
 
     private void TimerFired()
@@ -365,6 +370,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         {
             case TimerKind.Idle:
                 _stopped = true;
+                StopTimer();
                 Transport.LoseConnection();
                 break;
             case TimerKind.Header:

@@ -38,6 +38,7 @@ public sealed partial class Request
     private string? _path;
     private Dictionary<string, List<string>>? _args;
     private Dictionary<string, string>? _cookies;
+    private Dictionary<string, string>? _routeValues;
 
     internal Request(IRequestChannel channel, RequestHead head, Site site)
     {
@@ -113,7 +114,7 @@ public sealed partial class Request
     public List<string> Postpath { get; } = [];
 
     /// <summary>Values a <see cref="Router"/> matched from the path (<c>{id}</c> → <c>RouteValues["id"]</c>).</summary>
-    public Dictionary<string, string> RouteValues { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> RouteValues => _routeValues ??= new(StringComparer.Ordinal);
 
     /// <summary>Query arguments, decoded as UTF-8 ('+' is a space); each name keeps every value in order.</summary>
     public IReadOnlyDictionary<string, List<string>> Args => _args ??= QueryArguments.Parse(Query);
