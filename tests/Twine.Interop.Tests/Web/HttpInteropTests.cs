@@ -142,4 +142,25 @@ public sealed class HttpInteropTests : IDisposable
         Assert.True(exit == 0, output + err);
         Assert.Equal(["STATUS 200 OK", "STATUS 200 from twisted agent", "STATUS 206 world", "EXIT 0"], output.Split('\n'));
     }
+
+    [Fact]
+    public void ApacheBenchKeepAlive()
+    {
+        var (exit, output, err) = Serve(port => Run("/usr/bin/ab", "-q", "-n", "500", "-c", "4", "-k", "-s", "30", $"http://127.0.0.1:{port}/"));
+        Assert.True(exit == 0, output + err);
+        Assert.Matches(@"Complete requests:\s+500", output);
+        Assert.Matches(@"Failed requests:\s+0", output);
+        Assert.Matches(@"Keep-Alive requests:\s+500", output);
+    }
+
+    [Fact]
+    public void WrkForOneSecondOverKeepAlive()
+    {
+        // A bounded smoke, not a benchmark: one second, four connections; every response must be a 2xx.
+        var (exit, output, err) = Serve(port => Run("/usr/bin/wrk", "-t1", "-c4", "-d1s", "--timeout", "10s", $"http://127.0.0.1:{port}/"));
+        Assert.True(exit == 0, output + err);
+        Assert.Matches(@"\d+ requests in", output);
+        Assert.DoesNotContain("Non-2xx", output);
+        Assert.DoesNotContain("Socket errors", output);
+    }
 }
