@@ -24,7 +24,8 @@ namespace Twine.Web;
 /// </example>
 public class Site : Factory
 {
-    private static readonly string[] s_knownMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+    // Methods a resource may render; any other (CONNECT included: there are no tunnels here) is 501, as in Twisted.
+    private static readonly string[] s_knownMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"];
 
     /// <summary>Creates a site serving <paramref name="root"/>, with timers on <paramref name="time"/> (the reactor, or a Clock in tests).</summary>
     public Site(IResource root, IReactorTime time, HttpServerOptions? options = null, TimeProvider? wallClock = null)
@@ -79,6 +80,17 @@ public class Site : Factory
     /// <summary>Renders <paramref name="request"/> and answers it (the connection calls this, in request order).</summary>
     internal void Process(Request request)
     {
+        if (request.TargetForm == TargetForm.Asterisk)
+        {
+            // "OPTIONS *" asks about the server, not a resource: answer 200 with no body, as Twisted's fast path does.
+            request.WriteBodyAndFinish(ReadOnlySpan<byte>.Empty);
+            return;
+        }
+        if (request.TargetForm == TargetForm.Authority)
+        {
+            RenderUnsupported(request, new UnsupportedMethodException([]));
+            return;
+        }
         RenderResult result;
         try
         {

@@ -35,7 +35,7 @@ public class HttpServerProtocolTests
     }
 
     [Fact]
-    public void PipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsSlow()
+    public void PipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsSlow()   // WEB11
     {
         var pending = new List<Request>();
         var h = new HttpHarness(new DelegateResource(r =>
@@ -408,7 +408,7 @@ public class HttpServerProtocolTests
     }
 
     [Fact]
-    public void NotifyFinishFiresWhenTheResponseIsSent()
+    public void NotifyFinishFiresWhenTheResponseIsSent()   // WEB10
     {
         Deferred<Unit>? finished = null;
         var h = new HttpHarness(new DelegateResource(r =>
@@ -421,7 +421,7 @@ public class HttpServerProtocolTests
     }
 
     [Fact]
-    public void NotifyFinishFailsWhenTheClientGoesAwayFirst()
+    public void NotifyFinishFailsWhenTheClientGoesAwayFirst()   // WEB10
     {
         Request? held = null;
         Failure? failure = null;
@@ -440,7 +440,7 @@ public class HttpServerProtocolTests
     }
 
     [Fact]
-    public void RequestIsAConsumerForAPullProducer()
+    public void RequestIsAConsumerForAPullProducer()   // WEB12
     {
         var h = new HttpHarness(new DelegateResource(r =>
         {

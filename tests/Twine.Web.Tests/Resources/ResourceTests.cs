@@ -81,11 +81,22 @@ public class ResourceTests
         Assert.Equal("GET, HEAD, POST", r.Header("Allow"));
     }
 
-    [Fact]
-    public void UnknownMethodIs501()
+    [Theory]
+    [InlineData("BREW / HTTP/1.1")]
+    [InlineData("hlalauguG / HTTP/1.1")]
+    [InlineData("CONNECT example.com:443 HTTP/1.1")]
+    public void UnknownMethodsAndConnectAre501(string requestLine)   // WEB3
     {
-        var r = new HttpHarness(new Methods()).Send("BREW / HTTP/1.1\r\nHost: x\r\n\r\n").Single();
+        var r = new HttpHarness(new Methods()).Send(requestLine + "\r\nHost: x\r\n\r\n").Single();
         Assert.Equal(501, r.Code);
+    }
+
+    [Fact]
+    public void OptionsStarIsAnsweredByTheServer()   // WEB9
+    {
+        var r = new HttpHarness(new Methods()).Send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n").Single();
+        Assert.Equal(200, r.Code);
+        Assert.Equal("0", r.Header("Content-Length"));
     }
 
     [Fact]
