@@ -14,6 +14,7 @@ public sealed partial class Request : IConsumer
     private bool _headersWritten;
     private bool _chunked;
     private bool _discardBody;
+    private long _declaredLength = -1;     // the application's own Content-Length, enforced so framing cannot break
     private bool _keepAlive;
     private IProducer? _producer;
 
@@ -85,6 +86,8 @@ public sealed partial class Request : IConsumer
         if (Finished) throw new InvalidOperationException("Write called on a finished request.");
         if (_lostReason is not null) return;
         if (!_headersWritten) WriteHead(null);
+        if (_declaredLength >= 0 && !_discardBody && SentLength + data.Length > _declaredLength)
+            throw new InvalidOperationException($"Writing {data.Length} more bytes would exceed the Content-Length of {_declaredLength}.");
         SentLength += data.Length;
         if (_discardBody || data.IsEmpty) return;
         var transport = _channel.Transport;
@@ -119,6 +122,13 @@ public sealed partial class Request : IConsumer
         if (_lostReason is not null) return;    // the client is gone; NotifyFinish already failed
         if (!_headersWritten) WriteHead(SentLength);
         if (_chunked) _channel.Transport.Write("0\r\n\r\n"u8);
+        if (_declaredLength >= 0 && !_discardBody && SentLength < _declaredLength)
+        {
+            // The client is still waiting for bytes that will never come: cut the connection rather than let it hang
+            // or read the next response as this body.
+            _keepAlive = false;
+            _channel.Transport.AbortConnection();
+        }
         if (_notifications is { } ds)
         {
             _notifications = null;
@@ -170,6 +180,10 @@ public sealed partial class Request : IConsumer
     {
         if (_lostReason is null && !_headersWritten)
         {
+            // The body in hand is the truth: a stale Content-Length set earlier would break the framing.
+            if (!ReferenceEquals(Method, "HEAD") && ResponseHeaders.Get("Content-Length") is { } declared
+                && declared != body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                ResponseHeaders.Set("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
             WriteHead(body.Length);
             SentLength = body.Length;
             if (!_discardBody && !body.IsEmpty) _channel.Transport.Write(body);
@@ -216,6 +230,8 @@ public sealed partial class Request : IConsumer
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 if (Code is >= 100 and < 200 or 204) continue;   // RFC 9110 §8.6: never on 1xx/204
+                if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _declaredLength))
+                    throw new InvalidOperationException($"Invalid Content-Length '{value}'.");
                 hasLength = true;
             }
             else if (name.Equals("Date", StringComparison.OrdinalIgnoreCase)) hasDate = true;

@@ -257,6 +257,49 @@ public class HttpServerProtocolTests
     }
 
     [Fact]
+    public void WritingPastTheDeclaredContentLengthThrows()
+    {
+        Exception? e = null;
+        var h = new HttpHarness(new DelegateResource(r =>
+        {
+            r.SetHeader("Content-Length", "3");
+            r.Write("abc");
+            e = Record.Exception(() => r.Write("d"));
+            r.Finish();
+            return RenderResult.NotDoneYet;
+        })).Send(Get + Get);
+        Assert.IsType<InvalidOperationException>(e);
+        Assert.Equal(["abc", "abc"], h.Responses().Select(r => r.BodyText));
+    }
+
+    [Fact]
+    public void FinishingShortOfTheDeclaredContentLengthAbortsTheConnection()
+    {
+        int rendered = 0;
+        var h = new HttpHarness(new DelegateResource(r =>
+        {
+            rendered++;
+            r.SetHeader("Content-Length", "10");
+            r.Write("abc");
+            r.Finish();
+            return RenderResult.NotDoneYet;
+        })).Send(Get + Get);
+        Assert.True(h.Transport.Disconnected);
+        Assert.Equal(1, rendered);      // the pipelined second request is not served on a broken connection
+    }
+
+    [Fact]
+    public void AStaleContentLengthIsReplacedByTheReturnedBodysLength()
+    {
+        var h = new HttpHarness(new DelegateResource(r =>
+        {
+            r.SetHeader("Content-Length", "99");
+            return "four";
+        })).Send(Get + Get);
+        Assert.All(h.Responses(), r => Assert.Equal("four", r.BodyText));
+    }
+
+    [Fact]
     public void AbsoluteFormTargetsAreServedByPath()
     {
         string? path = null, authority = null, host = null;

@@ -27,7 +27,7 @@ internal static class LoopbackServer
             listen(reactor).AddCallbacks(
                 port =>
                 {
-                    int number = ((IPEndPoint)port.Host).Port;
+                    int number = port.Host is IPEndPoint ip ? ip.Port : 0;      // 0 for a Unix socket
                     work = Task.Run(() => client(number));
                     work.ContinueWith(_ => reactor.CallFromThread(() =>
                     {

@@ -1,6 +1,11 @@
 namespace Twine.Web.Http;
 
 /// <summary>How a message's body is delimited (RFC 9112 §6.3).</summary>
+/// <example>
+/// <code>
+/// // Content-Length: 5 → (BodyKind.Length, 5); Transfer-Encoding: chunked → (BodyKind.Chunked, -1)
+/// </code>
+/// </example>
 public enum BodyKind
 {
     /// <summary>No body at all.</summary>

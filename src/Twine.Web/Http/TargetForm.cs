@@ -1,6 +1,11 @@
 namespace Twine.Web.Http;
 
 /// <summary>The four forms of request-target (RFC 9112 §3.2).</summary>
+/// <example>
+/// <code>
+/// if (request.TargetForm == TargetForm.Absolute) Console.WriteLine(request.TargetAuthority);
+/// </code>
+/// </example>
 public enum TargetForm
 {
     /// <summary><c>/path?query</c>: the usual form.</summary>
