@@ -1,5 +1,4 @@
 using System.Text;
-using Twine.Defer;
 using Twine.Net;
 using Twine.Time;
 using Twine.Web.Http;
