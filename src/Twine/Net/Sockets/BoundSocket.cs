@@ -17,6 +17,11 @@ internal static unsafe class BoundSocket
             throw new PlatformNotSupportedException("Twine's socket transports use the Linux socket ABI; this OS is not supported yet.");
         int fd = SocketNative.Socket(SocketAddressCodec.FamilyOf(local), type | SocketNative.SOCK_NONBLOCK | SocketNative.SOCK_CLOEXEC, 0);
         if (fd < 0) throw new CannotListenException(description, SocketErrors.ToSocketException(SocketNative.LastError));
+        if (DescriptorReserve.Holds(fd))
+        {
+            LibC.Close(fd);
+            throw new CannotListenException(description, SocketErrors.ToSocketException(Errno.EMFILE));
+        }
         try
         {
             // SO_REUSEADDR lets a restarted server bind while old connections sit in TIME_WAIT, as Twisted does.

@@ -52,9 +52,17 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
             return;
         }
         _fd = SocketNative.Socket(SocketAddressCodec.FamilyOf(_target), SocketNative.SOCK_STREAM | SocketNative.SOCK_NONBLOCK | SocketNative.SOCK_CLOEXEC, 0);
+        int socketError = _fd < 0 ? SocketNative.LastError : 0;
+        if (_fd >= 0 && DescriptorReserve.Holds(_fd))
+        {
+            // Keep the runtime's reserve (see DescriptorReserve): fail this connect as if the table were full.
+            LibC.Close(_fd);
+            _fd = -1;
+            socketError = Errno.EMFILE;
+        }
         if (_fd < 0)
         {
-            FailLater(SocketErrors.ConnectError(SocketNative.LastError));
+            FailLater(SocketErrors.ConnectError(socketError));
             return;
         }
         byte* address = stackalloc byte[SocketAddressCodec.MaxSize];

@@ -94,6 +94,14 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
             {
                 fd = SocketNative.Accept4(_fd, address, &length, SocketNative.SOCK_NONBLOCK | SocketNative.SOCK_CLOEXEC);
                 if (fd < 0) errno = SocketNative.LastError;
+                else if (DescriptorReserve.Holds(fd))
+                {
+                    // The newcomer took a descriptor the runtime may need: turn it away now rather than let the
+                    // process run out (see DescriptorReserve). Accepting pauses below, as for a real EMFILE.
+                    LibC.Close(fd);
+                    fd = -1;
+                    errno = Errno.EMFILE;
+                }
             }
             if (fd < 0)
             {
@@ -136,11 +144,14 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
     {
         if (!_resourceErrorLogged)
         {
-            _resourceErrorLogged = true;
-            Log.Write(LogLevel.Error,
-                $"Could not accept new connection on {Host}: {SocketNative.Describe(errno)}; pausing accepts and retrying " +
-                $"with back-off (from {MinAcceptBackoff.TotalMilliseconds} ms up to {MaxAcceptBackoff.TotalSeconds} s)",
-                new Failure(SocketErrors.ToSocketException(errno)));
+            // No Failure and no exception here: building a stack trace loads an assembly, which needs a descriptor,
+            // which is what just ran out. The flag is set only when the line was really written.
+            DescriptorReserve.Refresh();
+            _resourceErrorLogged = Log.Write(LogLevel.Error,
+                $"Could not accept new connection on {Host}: {SocketNative.Describe(errno)} (the process may open " +
+                $"{DescriptorReserve.Limit} descriptors and keeps {DescriptorReserve.Size} of them for the runtime); " +
+                $"pausing accepts and retrying with back-off (from {MinAcceptBackoff.TotalMilliseconds} ms up to " +
+                $"{MaxAcceptBackoff.TotalSeconds} s)");
         }
         if (_registration is { IsRegistered: true } registration) registration.Interest = IoEvents.None;
         _retry = Loop.CallLater(_backoff, static port => port.ResumeAccepting(), this);
@@ -188,13 +199,21 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
             if (_fd >= 0) LibC.Close(_fd);
             OnClosed();
             Log.Info($"({GetType().Name} {Host} Closed)");
-            _factory.DoStop();
+            try
+            {
+                _factory.DoStop();
+            }
+            catch (Exception ex)
+            {
+                // The port is closed either way; the caller hears about the factory's error (TCP2).
+                return Deferred.Fail<Unit>(ex);
+            }
         }
         return Deferred.Succeed();
     }
 
     /// <inheritdoc />
-    public void OnReactorShutdown() => StopListening();
+    public void OnReactorShutdown() => StopListening().AddErrback(f => Log.Error($"Unhandled error stopping {this}", f));
 
     private string FactoryName => _factory is Factory f ? f.LogPrefix : _factory.GetType().Name;
 
