@@ -165,8 +165,9 @@ public sealed partial class Request
             Postpath.Add(QueryArguments.Unquote(path.AsSpan(1)[segment], plusIsSpace: false));
     }
 
+    /// <summary>Deletes a spooled body's temporary file; an in-memory body stays readable for code that runs after Finish.</summary>
     internal void DisposeBody()
     {
-        _body?.Dispose();
+        if (_body is { IsSpooled: true }) _body.Dispose();
     }
 }
