@@ -119,7 +119,11 @@ public sealed partial class Request : IConsumer
     {
         if (Finished) throw new InvalidOperationException("Finish called twice on a request.");
         Finished = true;
-        if (_lostReason is not null) return;    // the client is gone; NotifyFinish already failed
+        if (_lostReason is not null)
+        {
+            DisposeBody();                      // the client is gone and NotifyFinish already failed: just clean up
+            return;
+        }
         if (!_headersWritten) WriteHead(SentLength);
         if (_chunked) _channel.Transport.Write("0\r\n\r\n"u8);
         if (_declaredLength >= 0 && !_discardBody && SentLength < _declaredLength)
