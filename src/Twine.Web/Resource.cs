@@ -25,6 +25,7 @@ namespace Twine.Web;
 public class Resource : IResource
 {
     private static readonly ConcurrentDictionary<Type, string[]> s_allowed = new();
+    private static readonly ConcurrentDictionary<Type, bool> s_rendersHead = new();
     private static readonly string[] s_renderable = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
 
     private Dictionary<string, IResource>? _children;
@@ -59,7 +60,7 @@ public class Resource : IResource
         switch (request.Method)
         {
             case "GET" when allowed.Contains("GET"): return RenderGet(request);
-            case "HEAD" when Overrides("RenderHead"): return RenderHead(request);
+            case "HEAD" when RendersHead: return RenderHead(request);
             case "HEAD" when allowed.Contains("GET"): return RenderGet(request);
             case "POST" when allowed.Contains("POST"): return RenderPost(request);
             case "PUT" when allowed.Contains("PUT"): return RenderPut(request);
@@ -95,7 +96,7 @@ public class Resource : IResource
     /// <summary>Renders OPTIONS.</summary>
     protected virtual RenderResult RenderOptions(Request request) => throw new UnsupportedMethodException(AllowedMethods);
 
-    private bool Overrides(string renderMethod) => IsOverriddenMethod(GetType(), renderMethod);
+    private bool RendersHead => s_rendersHead.GetOrAdd(GetType(), static type => IsOverriddenMethod(type, "RenderHead"));
 
     private static bool IsOverridden(Type type, string httpMethod) =>
         IsOverriddenMethod(type, "Render" + httpMethod[0] + httpMethod[1..].ToLowerInvariant());
