@@ -109,6 +109,23 @@ public class ResourceTests
         Assert.Empty(r.Body);
     }
 
+    private sealed class OwnHead : Resource
+    {
+        public int Gets, Heads;
+        public override bool IsLeaf => true;
+        protected override RenderResult RenderGet(Request request) { Gets++; return "body"; }
+        protected override RenderResult RenderHead(Request request) { Heads++; return "head!"; }
+    }
+
+    [Fact]
+    public void AnOverriddenRenderHeadIsUsedForHead()   // WEB4
+    {
+        var own = new OwnHead();
+        var r = new HttpHarness(own).Send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").Single("HEAD");
+        Assert.Equal("5", r.Header("Content-Length"));
+        Assert.Equal((0, 1), (own.Gets, own.Heads));
+    }
+
     private sealed class Later : Resource
     {
         public readonly Deferred<Unit> Gate = new();
