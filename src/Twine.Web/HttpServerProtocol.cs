@@ -37,6 +37,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     private HttpParseException? _fatal;  // the error to answer once the responses before it are out
     private bool _stopped;               // no more input is parsed
     private bool _processing;
+    private bool _moreInput;             // input arrived, or room in the pipeline opened, while parsing
     private bool _dispatching;
     private bool _readPaused;
 
@@ -92,29 +93,41 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
 
     private void ProcessInput()
     {
-        if (_processing || _stopped) return;
-        _processing = true;
-        _input.Hold();
-        int consumed = 0;
-        try
+        if (_stopped) return;
+        if (_processing)
         {
-            consumed = Parse(_input.Span);
+            // Re-entrant input (a callback led the transport to deliver more): the running parse picks it up.
+            _moreInput = true;
+            return;
         }
-        catch (HttpParseException e)
+        do
         {
-            Fail(e);
-        }
-        finally
-        {
-            _input.Release();
-            _processing = false;
-        }
-        if (_stopped) _input.Clear();
-        else
-        {
+            _moreInput = false;
+            _processing = true;
+            _input.Hold();
+            int consumed = 0;
+            try
+            {
+                consumed = Parse(_input.Span);
+            }
+            catch (HttpParseException e)
+            {
+                Fail(e);
+            }
+            finally
+            {
+                _input.Release();
+                _processing = false;
+            }
+            if (_stopped)
+            {
+                _input.Clear();
+                return;
+            }
             _input.Consume(consumed);
-            ArmWaitTimer();
         }
+        while (_moreInput);
+        ArmWaitTimer();
     }
 
     /// <summary>Parses as many requests (heads and bodies) from <paramref name="data"/> as the pipeline allows.</summary>

@@ -57,6 +57,20 @@ public class HttpServerProtocolTests
     }
 
     [Fact]
+    public void InputDeliveredDuringARenderIsParsedAfterIt()
+    {
+        HttpHarness? h = null;
+        int renders = 0;
+        h = new HttpHarness(new DelegateResource(r =>
+        {
+            if (renders++ == 0) h!.Send("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");     // re-entrant delivery
+            return r.Path;
+        }));
+        h.Send(Get);
+        Assert.Equal(["/", "/2"], h.Responses().Select(r => r.BodyText));
+    }
+
+    [Fact]
     public void PipelineDepthIsBoundedByPausingTheTransport()
     {
         var pending = new Queue<Request>();
