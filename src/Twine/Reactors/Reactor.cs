@@ -25,7 +25,7 @@ namespace Twine.Reactors;
 /// reactor.Run();
 /// </code>
 /// </example>
-public sealed partial class Reactor : IReactorTime, IDisposable
+public sealed partial class Reactor : IReactorCore, IReactorTime, IDisposable
 {
     /// <summary>The system event fired when <see cref="Run"/> starts (RE4).</summary>
     public const string Startup = "startup";
