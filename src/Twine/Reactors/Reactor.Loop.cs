@@ -78,6 +78,11 @@ public sealed partial class Reactor
 
         // 6. Poll.
         int timeoutMs = PollTimeout(maxWaitMs);
+        if (timeoutMs != 0 && _options is { Clock: { } clock, AutoJumpThreshold: { } threshold } && _timers.NextDue() is not null)
+        {
+            PollOrJump(clock, threshold, maxWaitMs);
+            return;
+        }
         if (timeoutMs < 0) InfiniteWaits++;
         else if (timeoutMs > 0) TimedWaits++;
         _backend.Poll(timeoutMs, _io);
@@ -91,6 +96,8 @@ public sealed partial class Reactor
     {
         if (!_threadCalls.IsEmpty || _callSoon.Count > 0 || _flushes.Count > 0 || _justStopped) return 0;
         int timeoutMs = _timers.Timeout(Now) is { } wait ? ToPollMilliseconds(wait) : Timeout.Infinite;
+        // On a manual clock a timer that is not due yet is not a reason to wake: only the clock moving makes it due.
+        if (timeoutMs > 0 && _options.Clock is not null) timeoutMs = Timeout.Infinite;
         if (maxWaitMs >= 0 && (timeoutMs < 0 || maxWaitMs < timeoutMs)) timeoutMs = maxWaitMs;
         return timeoutMs;
     }

@@ -73,12 +73,18 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IDisposable
     /// <see cref="ReactorBackend.Auto"/>, the <c>TWINE_REACTOR</c> environment variable (<c>epoll</c> or <c>poll</c>)
     /// decides, and otherwise epoll on Linux and poll(2) on other Unixes.
     /// </summary>
-    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend.</exception>
+    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, or an auto-jump threshold is set without a clock.</exception>
     /// <exception cref="PlatformNotSupportedException">The backend is not available on this OS (Windows is not supported yet).</exception>
     public static Reactor Create(ReactorOptions? options = null)
     {
         options ??= new ReactorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ThreadPoolSize, 1, nameof(options.ThreadPoolSize));
+        if (options.AutoJumpThreshold is { } threshold)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(threshold, TimeSpan.Zero, nameof(options.AutoJumpThreshold));
+            if (options.Clock is null)
+                throw new ArgumentException("ReactorOptions.AutoJumpThreshold needs ReactorOptions.Clock: only a manual clock can jump.", nameof(options));
+        }
         var kind = ResolveBackend(options.Backend, Environment.GetEnvironmentVariable("TWINE_REACTOR"));
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Twine's reactor needs a Unix (epoll or poll).");
         IPollBackend backend = kind == ReactorBackend.Epoll ? new EpollBackend() : new PollBackend();
