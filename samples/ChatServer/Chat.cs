@@ -19,7 +19,7 @@ public sealed class Chat : LineReceiver
     /// <summary>The chosen name, once accepted.</summary>
     public string? Name => _name;
 
-    protected override void ConnectionMade() => SendLine("What's your name?");
+    public override void ConnectionMade() => SendLine("What's your name?");
 
     protected override void LineReceived(ReadOnlySpan<byte> line)
     {

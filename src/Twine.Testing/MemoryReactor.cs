@@ -28,7 +28,7 @@ namespace Twine.Testing;
 /// protocol.MakeConnection(new MemoryTransport());
 /// </code>
 /// </example>
-public partial class MemoryReactor : IReactorTcp, IReactorUnix, IReactorUdp
+public partial class MemoryReactor : IReactorStreamSockets, IReactorUdp
 {
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 

@@ -19,7 +19,7 @@ return Reactor.React((reactor, _) =>
 
 internal sealed class Echo : Protocol
 {
-    protected override void ConnectionMade()
+    public override void ConnectionMade()
     {
         // Every server in the comparison turns Nagle off, so none of them can stall on a delayed ACK.
         if (Transport is ITcpTransport tcp) tcp.NoDelay = true;

@@ -28,7 +28,7 @@ namespace Twine.Protocols;
 /// <code>
 /// sealed class Chat : LineReceiver
 /// {
-///     protected override void ConnectionMade() => SendLine("What's your name?");
+///     public override void ConnectionMade() => SendLine("What's your name?");
 ///     protected override void LineReceived(ReadOnlySpan&lt;byte&gt; line)
 ///     {
 ///         var name = Encoding.UTF8.GetString(line);

@@ -1,5 +1,6 @@
 using Twine.Reactors.Io;
 using System.Diagnostics;
+using Twine.Net;
 using Twine.Time;
 
 namespace Twine.Reactors;
@@ -25,7 +26,7 @@ namespace Twine.Reactors;
 /// reactor.Run();
 /// </code>
 /// </example>
-public sealed partial class Reactor : IReactorCore, IReactorTime, IDisposable
+public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStreamSockets, IDisposable
 {
     /// <summary>The system event fired when <see cref="Run"/> starts (RE4).</summary>
     public const string Startup = "startup";
