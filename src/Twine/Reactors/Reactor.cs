@@ -10,9 +10,8 @@ namespace Twine.Reactors;
 /// all become calls on that thread, one at a time, so application code never needs a lock.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Run"/> blocks the calling thread until <see cref="Stop"/> (or <see cref="Crash"/>). Each turn of
-/// the loop runs six phases, documented on the loop method: thread calls, call-soon calls, due timers, write flushes,
-/// shutdown, and a wait for I/O that sleeps in the kernel until there is something to do.</para>
+/// <para><see cref="Run"/> blocks the calling thread until <see cref="Stop"/> (or <see cref="Crash"/>). What one turn
+/// of the loop does is described in one place: the comment on <c>RunOnce</c> in Reactor.Loop.cs.</para>
 /// <para>Except where a member says otherwise (<see cref="CallFromThread(Action)"/>, <see cref="CallInThread"/>,
 /// <see cref="BlockingCallFromThread{T}(Func{T})"/>, <see cref="Stop"/>, <see cref="IsInReactorThread"/>), members
 /// must be called on the reactor thread: the thread running <see cref="Run"/>, or before that the thread that created
