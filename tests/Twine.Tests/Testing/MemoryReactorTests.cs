@@ -248,4 +248,40 @@ public sealed class MemoryReactorTests
         Assert.Equal(3, pool.MaxThreads);
         Assert.False(pool.IsStarted);
     }
+
+    /// <summary>Lifecycle code written against the role, as user code would be.</summary>
+    private static List<string> Lifecycle(IReactorCore reactor)
+    {
+        var order = new List<string>();
+        reactor.AddSystemEventTrigger(SystemEventPhase.After, Reactor.Shutdown, () => order.Add("after shutdown"));
+        reactor.AddSystemEventTrigger(SystemEventPhase.During, Reactor.Shutdown, () => order.Add($"during shutdown, running: {reactor.IsRunning}"));
+        var held = new Deferred<Unit>();
+        reactor.AddSystemEventTrigger(SystemEventPhase.Before, Reactor.Shutdown, () =>
+        {
+            order.Add("before shutdown");
+            return held;
+        });
+        reactor.AddSystemEventTrigger(SystemEventPhase.Before, Reactor.Shutdown, () => held.Callback());
+        reactor.CallWhenRunning(() =>
+        {
+            order.Add($"when running, running: {reactor.IsRunning}");
+            reactor.Stop();
+            Assert.Throws<ReactorNotRunningException>(reactor.Stop);
+        });
+        reactor.Run();
+        order.Add($"returned, running: {reactor.IsRunning}, signal: {reactor.ExitSignal?.ToString() ?? "none"}");
+        return order;
+    }
+
+    [Fact]
+    public void MR4_TheSameLifecycleCodeRunsAlikeOnTheRealReactorAndTheMemoryReactor()
+    {
+        using var real = Reactor.Create(new ReactorOptions { InstallSignalHandlers = false });
+        var expected = Lifecycle(real);
+        Assert.Equal(
+            ["when running, running: True", "before shutdown", "during shutdown, running: False", "after shutdown",
+             "returned, running: False, signal: none"],
+            expected);
+        Assert.Equal(expected, Lifecycle(new MemoryReactor()));
+    }
 }
