@@ -1,5 +1,6 @@
 // Twine's echo server for the echo benchmark: the Twisted way, a Protocol that writes back what it receives,
 // on a single-threaded reactor. Usage: TwineEcho PORT (runs until SIGTERM/SIGINT).
+using Twine;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Reactors;
