@@ -29,6 +29,7 @@ public sealed class LayerTests
         ["Twine.Net.Udp"] = 7,
         ["Twine.Net.Endpoints"] = 8,
         ["Twine.Protocols"] = 8,
+        ["Twine.Protocols.Amp"] = 8,   // AMP: boxes, commands, AmpProtocol (uses the framing buffer of Twine.Protocols)
         ["Twine.Reactors"] = 9,        // the Reactor: composes the loop, time, threads and the transports
     };
 
