@@ -125,4 +125,33 @@ public sealed class LineScannerTests
         r.SendLine(""u8);
         Assert.EndsWith("\r\n\n", t.ValueAsString());
     }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public void LR1_LO1_RandomBytesInRandomChunksGiveTheLinesOfTheWhole(string kind)
+    {
+        // Bytes drawn mostly from the delimiter's own characters, so partial and overlapping delimiters are common.
+        var random = new Random(8);
+        byte[] alphabet = "\r\n\r\nab<E>"u8.ToArray();
+        foreach (var delimiter in new[] { "\r\n", "\n", "<E>", "\r\n\r\n" })
+        {
+            for (int round = 0; round < 200; round++)
+            {
+                var data = new byte[random.Next(0, 300)];
+                for (int i = 0; i < data.Length; i++) data[i] = alphabet[random.Next(alphabet.Length)];
+                var text = Encoding.ASCII.GetString(data);
+                var expected = text.Split(delimiter)[..^1];   // the last piece is unterminated
+
+                var (p, r, _) = Connected(kind);
+                r.Delimiter = Encoding.ASCII.GetBytes(delimiter);
+                for (int at = 0; at < data.Length;)
+                {
+                    int size = Math.Min(random.Next(1, 12), data.Length - at);
+                    p.DataReceived(data.AsSpan(at, size));
+                    at += size;
+                }
+                Assert.Equal(expected, r.Lines);
+                Assert.Equal(text.Length - string.Join(delimiter, expected).Length - (expected.Length > 0 ? delimiter.Length : 0), r.BufferedLength);
+            }
+        }
+    }
 }
