@@ -61,7 +61,7 @@ public abstract partial class Deferred
 
     private protected Deferred()
     {
-        if (s_debug) Extras.Debug = new DebugInfo(captureCreator: true);
+        if (Debug) Extras.Debug = new DebugInfo(captureCreator: true);
     }
 
     private protected Deferred(Deferred root)
@@ -195,7 +195,7 @@ public abstract partial class Deferred
             throw new AlreadyCalledException(DebugRecord?.Describe());
         }
         _flags |= Flags.Called;
-        if (s_debug) (Extras.Debug ??= new DebugInfo(captureCreator: false)).RecordInvoker();
+        if (Debug) (Extras.Debug ??= new DebugInfo(captureCreator: false)).RecordInvoker();
         return true;
     }
 

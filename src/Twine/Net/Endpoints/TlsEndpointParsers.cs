@@ -23,7 +23,7 @@ internal static class TlsEndpointParsers
         "certificate?", "privateKey?", "trustRoots?", "endpoint?");
 
     /// <summary><c>ssl:PORT[:privateKey=][:certKey=][:sslmethod=][:interface=][:backlog=][:extraCertChain=][:dhParameters=]</c>.</summary>
-    public static IStreamServerEndpoint SslServer(object reactor, EndpointArguments a)
+    public static IStreamServerEndpoint SslServer(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_sslServer.Bind(a.Positional, a.Keywords);
         ToInt(v["port"]!, "port");
@@ -32,7 +32,7 @@ internal static class TlsEndpointParsers
     }
 
     /// <summary>Client <c>ssl:</c>: the TCP client arguments plus <c>certKey</c>, <c>privateKey</c>, <c>caCertsDir</c>, <c>hostname</c>.</summary>
-    public static IStreamClientEndpoint SslClient(object reactor, EndpointArguments a)
+    public static IStreamClientEndpoint SslClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_sslClient.Bind([], BuiltInEndpointParsers.ClientTcpKeywords(a));
         ToInt(v["port"]!, "port");
@@ -41,7 +41,7 @@ internal static class TlsEndpointParsers
     }
 
     /// <summary><c>tls:HOST:PORT[:timeout][:bindAddress][:certificate][:privateKey][:trustRoots][:endpoint=]</c>; unknown keywords are errors.</summary>
-    public static IStreamClientEndpoint TlsClient(object reactor, EndpointArguments a)
+    public static IStreamClientEndpoint TlsClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tlsClient.Bind(a.Positional, a.Keywords);
         ToInt(v["port"]!, "port");
