@@ -32,7 +32,11 @@ public static class Program
         for (var i = 0; i < argv.Length; i++)
         {
             if (argv[i] == "--unit" && i + 1 < argv.Length) unit = TimeSpan.FromSeconds(double.Parse(argv[++i], CultureInfo.InvariantCulture));
-            else if (argv[i] is "-h" or "--help") Usage();
+            else if (argv[i] is "-h" or "--help")
+            {
+                Console.WriteLine(UsageText);
+                return;
+            }
             else rest.Add(argv[i]);
         }
         switch (rest.ToArray())
@@ -93,9 +97,7 @@ public static class Program
 
     private static int PortOf(IListeningPort port) => ((System.Net.IPEndPoint)port.Host).Port;
 
-    private static void Usage()
-    {
-        Console.Error.WriteLine("usage: AmpSquare [demo | server [ENDPOINT] | client [ENDPOINT] X...] [--unit SECONDS]");
-        throw new SystemExitException(2);
-    }
+    private const string UsageText = "usage: AmpSquare [demo | server [ENDPOINT] | client [ENDPOINT] X...] [--unit SECONDS]";
+
+    private static void Usage() => throw new SystemExitException(2, UsageText);
 }

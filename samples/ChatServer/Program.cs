@@ -17,12 +17,24 @@ public static class Program
 
     public static int Main(string[] args) => Reactor.React(async (reactor, argv) =>
     {
-        if (argv.Length > 1 || argv is ["-h" or "--help"])
+        var usage = $"usage: ChatServer [ENDPOINT]   (default {DefaultEndpoint})";
+        if (argv is ["-h" or "--help"])
         {
-            Console.Error.WriteLine($"usage: ChatServer [ENDPOINT]   (default {DefaultEndpoint})");
-            throw new SystemExitException(2);
+            Console.WriteLine(usage);
+            return;
         }
-        var port = await Endpoints.Server(reactor, argv.Length == 1 ? argv[0] : DefaultEndpoint).Listen(new ChatFactory());
+        if (argv.Length > 1) throw new SystemExitException(2, usage);
+        var description = argv.Length == 1 ? argv[0] : DefaultEndpoint;
+        IStreamServerEndpoint endpoint;
+        try
+        {
+            endpoint = Endpoints.Server(reactor, description);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SystemExitException(2, $"ChatServer: bad endpoint '{description}': {e.Message}");
+        }
+        var port = await endpoint.Listen(new ChatFactory());
         Console.WriteLine($"Chat server listening on {port.Host} (Ctrl-C to stop)");
         await new Deferred<Unit>();     // runs until a signal stops the reactor
     }, args);

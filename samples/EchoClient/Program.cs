@@ -16,12 +16,23 @@ public static class Program
 
     public static int Main(string[] args) => Reactor.React(async (reactor, argv) =>
     {
-        if (!TryParse(argv, out var endpoint, out var lines))
+        var usage = $"usage: EchoClient [--connect ENDPOINT] [LINE ...]   (default {DefaultEndpoint}; no LINE: read stdin)";
+        if (argv is ["-h" or "--help"])
         {
-            Console.Error.WriteLine($"usage: EchoClient [--connect ENDPOINT] [LINE ...]   (default {DefaultEndpoint}; no LINE: read stdin)");
-            throw new SystemExitException(2);
+            Console.WriteLine(usage);
+            return;
         }
-        var client = await Connect(reactor, endpoint, Console.Out);
+        if (!TryParse(argv, out var endpoint, out var lines)) throw new SystemExitException(2, usage);
+        Deferred<EchoLineClient> connecting;
+        try
+        {
+            connecting = Connect(reactor, endpoint, Console.Out);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SystemExitException(2, $"EchoClient: bad endpoint '{endpoint}': {e.Message}");
+        }
+        var client = await connecting;
         if (lines.Count > 0)
         {
             foreach (var line in lines) client.Send(line);

@@ -16,12 +16,24 @@ public static class Program
 
     public static int Main(string[] args) => Reactor.React(async (reactor, argv) =>
     {
-        if (argv.Length > 1 || argv is ["-h" or "--help"])
+        var usage = $"usage: EchoServer [ENDPOINT]   (default {DefaultEndpoint})";
+        if (argv is ["-h" or "--help"])
         {
-            Console.Error.WriteLine($"usage: EchoServer [ENDPOINT]   (default {DefaultEndpoint})");
-            throw new SystemExitException(2);
+            Console.WriteLine(usage);
+            return;
         }
-        var port = await Listen(reactor, argv.Length == 1 ? argv[0] : DefaultEndpoint);
+        if (argv.Length > 1) throw new SystemExitException(2, usage);
+        var description = argv.Length == 1 ? argv[0] : DefaultEndpoint;
+        Deferred<IListeningPort> listening;
+        try
+        {
+            listening = Listen(reactor, description);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SystemExitException(2, $"EchoServer: bad endpoint '{description}': {e.Message}");
+        }
+        var port = await listening;
         Console.WriteLine($"Echo server listening on {port.Host} (Ctrl-C to stop)");
         await Forever();
     }, args);

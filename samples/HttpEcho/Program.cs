@@ -13,16 +13,28 @@ namespace HttpEcho;
 /// </summary>
 public static class Program
 {
-    public const string DefaultEndpoint = "tcp:8080";
+    public const string DefaultEndpoint = "tcp:8080:interface=127.0.0.1";
 
     public static int Main(string[] args) => Reactor.React(async (reactor, argv) =>
     {
-        if (argv.Length > 1 || argv is ["-h" or "--help"])
+        var usage = $"usage: HttpEcho [ENDPOINT]   (default {DefaultEndpoint})";
+        if (argv is ["-h" or "--help"])
         {
-            Console.Error.WriteLine($"usage: HttpEcho [ENDPOINT]   (default {DefaultEndpoint})");
-            throw new SystemExitException(2);
+            Console.WriteLine(usage);
+            return;
         }
-        var port = await Listen(reactor, argv.Length == 1 ? argv[0] : DefaultEndpoint);
+        if (argv.Length > 1) throw new SystemExitException(2, usage);
+        var description = argv.Length == 1 ? argv[0] : DefaultEndpoint;
+        Deferred<IListeningPort> listening;
+        try
+        {
+            listening = Listen(reactor, description);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SystemExitException(2, $"HttpEcho: bad endpoint '{description}': {e.Message}");
+        }
+        var port = await listening;
         Console.WriteLine($"HttpEcho listening on {port.Host} (Ctrl-C to stop)");
         await new Deferred<Unit>();      // a server has nothing to finish: a signal stops the reactor
     }, args);

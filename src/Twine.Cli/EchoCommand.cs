@@ -14,13 +14,13 @@ namespace Twine.Cli;
 /// </summary>
 internal static class EchoCommand
 {
-    public const string DefaultListen = "tcp:8000";
+    public const string DefaultListen = "tcp:8000:interface=127.0.0.1";
 
     public static Command Create(bool installSignalHandlers)
     {
         var listen = new Option<string>("--listen", "-l")
         {
-            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH.",
+            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH. The default listens on 127.0.0.1 only, as every Twine tool and sample does; tcp:PORT alone listens on every interface (as in Twisted).",
             HelpName = "ENDPOINT",
             DefaultValueFactory = _ => DefaultListen,
         };

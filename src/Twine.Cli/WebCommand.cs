@@ -16,7 +16,7 @@ using Reactor = Twine.Reactors.Reactor;
 /// </summary>
 internal static class WebCommand
 {
-    public const string DefaultListen = "tcp:8080";
+    public const string DefaultListen = "tcp:8080:interface=127.0.0.1";
 
     public static Command Create(bool installSignalHandlers)
     {
@@ -28,7 +28,7 @@ internal static class WebCommand
         };
         var listen = new Option<string>("--listen", "-l")
         {
-            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH.",
+            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH. The default listens on 127.0.0.1 only, as every Twine tool and sample does; tcp:PORT alone listens on every interface (as in Twisted).",
             HelpName = "ENDPOINT",
             DefaultValueFactory = _ => DefaultListen,
         };

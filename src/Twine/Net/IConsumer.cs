@@ -35,5 +35,12 @@ public interface IConsumer
     /// Queues <paramref name="data"/> to be sent, in order. The consumer copies what it keeps before returning, so the
     /// caller may reuse its buffer at once.
     /// </summary>
+    /// <remarks>
+    /// <b>Reactor thread only.</b> Transports are not thread-safe. A write from another thread (for example after an
+    /// <c>await ... ConfigureAwait(false)</c>, or from a <c>Task.Run</c>) is not refused today: it returns normally,
+    /// but the bytes may go out only at the connection's next event, or race with the reactor. Hand the write to the
+    /// reactor instead: <c>reactor.CallFromThread(() =&gt; transport.Write(data))</c> (copy <paramref name="data"/>
+    /// first: the span does not outlive the call).
+    /// </remarks>
     void Write(ReadOnlySpan<byte> data);
 }

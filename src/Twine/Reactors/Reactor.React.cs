@@ -130,6 +130,7 @@ public sealed partial class Reactor
             if (failure.Value is SystemExitException exit)
             {
                 code = exit.Code;
+                if (exit.UserMessage is { } message) Console.Error.WriteLine(message);
             }
             else
             {

@@ -59,6 +59,19 @@ public sealed class SystemExitException : Exception
     /// <summary>Creates the exception.</summary>
     public SystemExitException(int code) : base($"Exit with code {code}.") => Code = code;
 
+    /// <summary>
+    /// Creates the exception with a message for the user: <c>React</c> prints it to stderr as one line, with no stack
+    /// trace (as Python's <c>SystemExit("message")</c> does), then exits with <paramref name="code"/>.
+    /// </summary>
+    public SystemExitException(int code, string message) : base(message)
+    {
+        Code = code;
+        UserMessage = message;
+    }
+
     /// <summary>The exit code <c>React</c> returns.</summary>
     public int Code { get; }
+
+    /// <summary>The line <c>React</c> prints to stderr before exiting, if any.</summary>
+    public string? UserMessage { get; }
 }

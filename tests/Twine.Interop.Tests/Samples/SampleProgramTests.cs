@@ -111,6 +111,27 @@ public sealed partial class SampleProgramTests
 
     private static int PortOf(IListeningPort port) => ((IPEndPoint)port.Host).Port;
 
+    [Theory]
+    [InlineData("EchoServer.dll")]
+    [InlineData("ChatServer.dll")]
+    [InlineData("HttpEcho.dll")]
+    [InlineData("EchoClient.dll")]
+    public void SamplesAnswerHelpWithExitZeroAndABadEndpointWithOneLineAndExitTwo(string dll)
+    {
+        using (var help = Dotnet(dll, "--help"))
+        {
+            help.WaitForExit();
+            Assert.True(help.ExitCode == 0, $"--help exited with {help.ExitCode}{help.Report()}");
+            Assert.StartsWith("usage: ", Assert.Single(help.Lines));
+        }
+        string[] args = dll == "EchoClient.dll" ? ["--connect", "tcp:host=127.0.0.1:port=notaport", "x"] : ["tcp:notaport"];
+        using var bad = Dotnet(dll, args);
+        bad.WaitForExit();
+        Assert.True(bad.ExitCode == 2, $"a bad endpoint exited with {bad.ExitCode}{bad.Report()}");
+        var error = Assert.Single(bad.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains("'notaport' is not a valid port", error);
+    }
+
     /// <summary>Runs a sample's dll (copied next to this assembly by the project reference) with the current dotnet host.</summary>
     private static ChildProcess Dotnet(string dll, params string[] args)
     {

@@ -19,14 +19,14 @@ internal static class BuiltInEndpointParsers
     public static IStreamServerEndpoint TcpServer(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tcpServer.Bind(a.Positional, a.Keywords);
-        return new Tcp4ServerEndpoint(reactor, ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+        return new Tcp4ServerEndpoint(reactor, ToPort(v["port"]!), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
     }
 
     /// <summary><c>tcp6:PORT[:backlog=][:interface=::]</c> (a plugin in Twisted, so matched case-insensitively).</summary>
     public static IStreamServerEndpoint Tcp6Server(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tcp6Server.Bind(a.Positional, a.Keywords);
-        return new Tcp6ServerEndpoint(reactor, ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+        return new Tcp6ServerEndpoint(reactor, ToPort(v["port"]!), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
     }
 
     /// <summary><c>unix:PATH[:mode=OCTAL][:backlog=][:lockfile=0|1]</c>; note the lock file is wanted by default.</summary>
@@ -46,7 +46,7 @@ internal static class BuiltInEndpointParsers
     {
         var keywords = ClientTcpKeywords(a);
         var v = s_tcpClient.Bind([], keywords);
-        return new Tcp4ClientEndpoint(reactor, v["host"]!, ToInt(v["port"]!, "port"),
+        return new Tcp4ClientEndpoint(reactor, v["host"]!, ToPort(v["port"]!),
             TimeSpan.FromSeconds(ToInt(v["timeout"]!, "timeout")), BindEndPoint(v["bindAddress"]));
     }
 

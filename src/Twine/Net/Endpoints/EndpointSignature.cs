@@ -32,21 +32,21 @@ internal sealed class EndpointSignature
     public Dictionary<string, string?> Bind(IReadOnlyList<string> positional, IReadOnlyDictionary<string, string> keywords)
     {
         if (positional.Count > _parameters.Length)
-            throw new ArgumentException($"{_name}() takes at most {_parameters.Length} positional arguments ({positional.Count} given).");
+            throw new ArgumentException($"The '{_name}' endpoint takes at most {_parameters.Length} positional arguments; {positional.Count} were given.");
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (int i = 0; i < positional.Count; i++) values[_parameters[i].Name] = positional[i];
         foreach (var (key, value) in keywords)
         {
             if (!_parameters.Any(p => p.Name == key))
-                throw new ArgumentException($"{_name}() got an unexpected keyword argument '{key}'.");
+                throw new ArgumentException($"The '{_name}' endpoint has no parameter '{key}' (it takes: {string.Join(", ", _parameters.Select(p => p.Name))}).");
             if (values.ContainsKey(key))
-                throw new ArgumentException($"{_name}() got multiple values for argument '{key}'.");
+                throw new ArgumentException($"The '{_name}' endpoint got more than one value for '{key}'.");
             values[key] = value;
         }
         foreach (var (name, @default, required) in _parameters)
         {
             if (values.ContainsKey(name)) continue;
-            if (required) throw new ArgumentException($"{_name}() missing required argument: '{name}'.");
+            if (required) throw new ArgumentException($"The '{_name}' endpoint needs a value for '{name}'.");
             values[name] = @default;
         }
         return values;
@@ -87,7 +87,18 @@ internal sealed class EndpointSignature
         if (value > int.MaxValue) return Invalid();
         return (int)value;
 
-        int Invalid() => throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"invalid literal for int() with base {radix}: '{text}' ({what})."));
+        int Invalid() => throw new ArgumentException(radix == 8
+            ? $"'{text}' is not a valid {what}: expected an octal number."
+            : $"'{text}' is not a valid {what}: expected a whole number.");
+    }
+
+    /// <summary>A port number: <see cref="ToInt(string, string)"/>, then 0 to 65535.</summary>
+    /// <exception cref="ArgumentException">Not a number, or out of range.</exception>
+    public static int ToPort(string text)
+    {
+        int port = ToInt(text, "port");
+        if (port is < 0 or > System.Net.IPEndPoint.MaxPort)
+            throw new ArgumentException($"{port} is not a valid port: ports are 0 to {System.Net.IPEndPoint.MaxPort}.");
+        return port;
     }
 }

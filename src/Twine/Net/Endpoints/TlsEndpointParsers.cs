@@ -26,7 +26,7 @@ internal static class TlsEndpointParsers
     public static IStreamServerEndpoint SslServer(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_sslServer.Bind(a.Positional, a.Keywords);
-        ToInt(v["port"]!, "port");
+        ToPort(v["port"]!);
         ToInt(v["backlog"]!, "backlog");
         throw new NotSupportedException(string.Format(System.Globalization.CultureInfo.InvariantCulture, NotAvailable, "ssl"));
     }
@@ -35,7 +35,7 @@ internal static class TlsEndpointParsers
     public static IStreamClientEndpoint SslClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_sslClient.Bind([], BuiltInEndpointParsers.ClientTcpKeywords(a));
-        ToInt(v["port"]!, "port");
+        ToPort(v["port"]!);
         ToInt(v["timeout"]!, "timeout");
         throw new NotSupportedException(string.Format(System.Globalization.CultureInfo.InvariantCulture, NotAvailable, "ssl"));
     }
@@ -44,7 +44,7 @@ internal static class TlsEndpointParsers
     public static IStreamClientEndpoint TlsClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tlsClient.Bind(a.Positional, a.Keywords);
-        ToInt(v["port"]!, "port");
+        ToPort(v["port"]!);
         ToInt(v["timeout"]!, "timeout");
         throw new NotSupportedException(string.Format(System.Globalization.CultureInfo.InvariantCulture, NotAvailable, "tls"));
     }
