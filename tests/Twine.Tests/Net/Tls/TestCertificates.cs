@@ -38,7 +38,7 @@ internal static class TestCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        return request.CreateSelfSigned(now.AddDays(-365), now.AddYears(1));
     }
 
     /// <summary>A leaf for <paramref name="host"/> signed by <paramref name="issuer"/> (default <see cref="Ca"/>).</summary>
