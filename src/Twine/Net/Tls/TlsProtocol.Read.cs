@@ -159,7 +159,10 @@ public sealed partial class TlsProtocol
             catch (Exception ex)
             {
                 FailWrapped("ReadConnectionLost", ex);
+                return;
             }
+            // Both directions have now said close_notify: nothing is left to carry.
+            if (_writeShutDown) CloseUnderlying();
             return;
         }
         LoseConnection();

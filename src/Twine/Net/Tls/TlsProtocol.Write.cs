@@ -294,7 +294,9 @@ public sealed partial class TlsProtocol
         else if (!_writeShutDown)
         {
             _writeShutDown = true;
-            Underlying.LoseWriteConnection();
+            // The peer already said close_notify: with both directions finished, close instead of half-closing.
+            if (_closeNotifyReceived) Underlying.LoseConnection();
+            else Underlying.LoseWriteConnection();
             if (_wrapped is IHalfCloseableProtocol halfCloseable)
             {
                 try
