@@ -100,6 +100,9 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport
     /// <summary>Ciphertext received and not yet decrypted (tests: bounded while reading is paused).</summary>
     internal int PendingCiphertext => _cipher?.Buffered ?? 0;
 
+    /// <summary>Ciphertext buffered by the transport below when it is a socket (tests: bounded under back-pressure).</summary>
+    internal long UnderlyingBufferedBytes => (_underlying as ISocketTransport)?.BufferedBytes ?? 0;
+
     /// <inheritdoc />
     public EndPoint Peer => Underlying.Peer;
 
