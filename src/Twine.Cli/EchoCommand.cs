@@ -19,7 +19,7 @@ internal static class EchoCommand
     {
         var listen = new Option<string>("--listen", "-l")
         {
-            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH.",
+            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH, ssl:PORT:privateKey=KEY.pem:certKey=CERT.pem.",
             HelpName = "ENDPOINT",
             DefaultValueFactory = _ => DefaultListen,
         };
