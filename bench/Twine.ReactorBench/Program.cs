@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 // Reactor macro benchmarks. Each mode prints one line of key=value pairs that bench/reactor/run.sh turns into a table.

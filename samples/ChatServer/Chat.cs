@@ -1,3 +1,4 @@
+using Twine;
 using System.Text;
 using Twine.Defer;
 using Twine.Protocols;

@@ -1,6 +1,8 @@
+using Twine;
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
+using Twine.Net.Endpoints;
 
 namespace ChatServer;
 

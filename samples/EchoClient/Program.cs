@@ -1,6 +1,7 @@
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
+using Twine.Net.Endpoints;
 
 namespace EchoClient;
 

@@ -1,8 +1,8 @@
 namespace Twine.Samples;
 
 /// <summary>
-/// One program from the tutorials in shared/seeds, ported to C#: its name on the command line (<c>twine demo NAME</c>),
-/// where it comes from, and the program itself (<see cref="Run"/>).
+/// One program from the tutorials Twine was written from (docs/design.md, "Sources"), ported to C#: its name on the
+/// command line (<c>twine demo NAME</c>), where it comes from, and the program itself (<see cref="Run"/>).
 /// </summary>
 public abstract class Sample
 {

@@ -10,7 +10,7 @@ public static class SampleCatalog
     /// <summary>The samples in tour order: "why promises", then the Mad Hatter's tutorial, then Autobahn's.</summary>
     public static IReadOnlyList<Sample> All { get; } =
     [
-        // why-promises-python.md
+        // "Why do we need promises in python?"
         new ThreadsSample(),
         new ThreadsFlagsSample(),
         new EventLoopSample(),
@@ -21,7 +21,7 @@ public static class SampleCatalog
         new ReturnsDeferSample(),
         new ErrbacksSample(),
         new ThreadsDeferSample(),
-        // intro-async-twisted-deferreds.md
+        // "Intro to Python Asynchronous Programming and Twisted's Deferreds"
         new FateSample(),
         new FuseChainSample(),
         new SlowMultiplySample(),
@@ -33,7 +33,7 @@ public static class SampleCatalog
             "GetPage(url) downloads a page without blocking the loop; the reactor stops after 3 s regardless",
             "coming with Twine's HTTP",
             "It needs Twine's HTTP client (GetPage) and its HTTP server, for the local page it downloads; neither exists yet."),
-        // asynchronous-programming-autobahn.rst
+        // Autobahn's "Asynchronous Programming"
         new SlowSquareSample(),
     ];
 

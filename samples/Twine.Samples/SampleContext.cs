@@ -1,6 +1,6 @@
 namespace Twine.Samples;
 
-using Twine.Reactor;
+using Twine.Reactors;
 
 /// <summary>
 /// What a sample runs with: where it writes, how fast time goes, and the seed for anything random. Tests pass a

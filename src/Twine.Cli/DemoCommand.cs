@@ -34,7 +34,7 @@ internal static class DemoCommand
             CustomParser = ParseSeed,
         };
 
-        var demo = new Command("demo", "Run the programs of the tutorials Twine was written from (shared/seeds), one at a time or as a tour.")
+        var demo = new Command("demo", "Run the programs of the tutorials Twine was written from, one at a time or as a tour.")
         {
             name, all, fast, seed,
         };

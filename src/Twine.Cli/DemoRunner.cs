@@ -8,7 +8,7 @@ internal sealed class DemoRunner(TextWriter output, TextWriter error, double tim
     /// <summary>Prints every sample, grouped by tutorial: name, one line on what it shows, and the tutorial's section.</summary>
     public static void List(TextWriter output)
     {
-        output.WriteLine("The programs of the tutorials Twine was written from (shared/seeds), in the tutorials' order.");
+        output.WriteLine("The programs of the tutorials Twine was written from, in the tutorials' order, under each tutorial's title and address.");
         output.WriteLine("Run one with 'twine demo <name>', the whole tour with 'twine demo --all'; add --fast to shorten every delay.");
         Tutorial? current = null;
         foreach (var sample in SampleCatalog.All)

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Net;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
+using Twine.Net.Endpoints;
 
 namespace Twine.Cli;
 
-using Reactor = Twine.Reactor.Reactor;
 
 /// <summary>
 /// <c>twine echo --listen tcp:8000</c>: an echo server on any server endpoint string (Twisted's syntax). It prints

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
 
 namespace Twine.Testing;
 

@@ -2,7 +2,7 @@
 // on a single-threaded reactor. Usage: TwineEcho PORT (runs until SIGTERM/SIGINT).
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
 
 var port = int.Parse(args[0]);
 // On exit (SIGTERM from run.sh), say how hard the process leaned on the GC: run.sh keeps it in the server's log.

@@ -1,11 +1,11 @@
 namespace Twine.Samples.Autobahn;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>
-/// asynchronous-programming-autobahn.rst, "Twisted Deferreds and inlineCallbacks" and "Asyncio Futures and
+/// Autobahn's "Asynchronous Programming", "Twisted Deferreds and inlineCallbacks" and "Asyncio Futures and
 /// Coroutines": <c>SlowSquare(3)</c>, which takes a second without blocking, written four ways. Each prints 9.
 /// <list type="number">
 /// <item>A Deferred fired by <c>CallLater</c> (the tutorial's first Twisted program).</item>

@@ -3,10 +3,10 @@ namespace Twine.Samples.IntroDeferreds;
 using System.Diagnostics;
 
 /// <summary>
-/// intro-async-twisted-deferreds.md, "Fate": the tutorial's own toy event manager, deliberately <em>not</em> Twine's
-/// reactor. It keeps a list of <see cref="Fuse"/>s; <see cref="Run"/> checks them every 0.2 s and calls the handler
-/// of each fuse that has burned, until some handler calls <see cref="Shutdown"/>. Everything runs on one thread, so
-/// handlers must return quickly: while one runs, nothing else happens.
+/// "Intro to Python Asynchronous Programming and Twisted's Deferreds", "Fate": the tutorial's own toy event manager,
+/// deliberately <em>not</em> Twine's reactor. It keeps a list of <see cref="Fuse"/>s; <see cref="Run"/> checks them
+/// every 0.2 s and calls the handler of each fuse that has burned, until some handler calls <see cref="Shutdown"/>.
+/// Everything runs on one thread, so handlers must return quickly: while one runs, nothing else happens.
 /// </summary>
 /// <remarks>
 /// The pattern of a Fate program, as the tutorial lists it: initialise; set up at least one fuse with a handler; call

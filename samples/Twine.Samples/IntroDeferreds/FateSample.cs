@@ -1,10 +1,10 @@
 namespace Twine.Samples.IntroDeferreds;
 
 /// <summary>
-/// intro-async-twisted-deferreds.md, "A Mad Hatter" and "Fate": the Mad Hatter lights a FireCracker's fuse and hands
-/// it to Ben Eills. With the toy event manager <see cref="Fate"/>, lighting the fuse returns at once (a
-/// <c>time.sleep</c> would have kept the Hatter holding it until it blew), so the hand-over happens and the FireCracker
-/// explodes in Ben's hands. Two seconds after any explosion, Fate shuts down.
+/// "Intro to Python Asynchronous Programming and Twisted's Deferreds", "A Mad Hatter" and "Fate": the Mad Hatter lights
+/// a FireCracker's fuse and hands it to Ben Eills. With the toy event manager <see cref="Fate"/>, lighting the fuse
+/// returns at once (a <c>time.sleep</c> would have kept the Hatter holding it until it blew), so the hand-over happens
+/// and the FireCracker explodes in Ben's hands. Two seconds after any explosion, Fate shuts down.
 /// </summary>
 public sealed class FateSample : Sample
 {

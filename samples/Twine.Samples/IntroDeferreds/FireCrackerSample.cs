@@ -1,14 +1,15 @@
 namespace Twine.Samples.IntroDeferreds;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>
-/// intro-async-twisted-deferreds.md, "Twisted" (the Mad Hatter rewritten for Twisted): the Fate story on the real
-/// reactor. The Hatter lights the fuse at 0 s (a Deferred with <c>Explode</c> as its callback, fired by
-/// <c>CallLater</c> after the burning time: 0.5, 1, 1.5 or 2 s), hands the FireCracker to Ben at 1 s, and the reactor
-/// stops at 3 s. A fuse shorter than a second explodes in the Hatter's own hands; any other, in Ben's.
+/// "Intro to Python Asynchronous Programming and Twisted's Deferreds", "Twisted" (the Mad Hatter rewritten for
+/// Twisted): the Fate story on the real reactor. The Hatter lights the fuse at 0 s (a Deferred with <c>Explode</c> as
+/// its callback, fired by <c>CallLater</c> after the burning time: 0.5, 1, 1.5 or 2 s), hands the FireCracker to Ben at
+/// 1 s, and the reactor stops at 3 s. A fuse shorter than a second explodes in the Hatter's own hands; any other, in
+/// Ben's.
 /// </summary>
 public sealed class FireCrackerSample : Sample
 {

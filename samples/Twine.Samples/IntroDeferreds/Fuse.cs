@@ -1,8 +1,8 @@
 namespace Twine.Samples.IntroDeferreds;
 
 /// <summary>
-/// intro-async-twisted-deferreds.md, "Fate": a timed event. It knows when it will be fully burned and what to call
-/// then. Get one from <see cref="Fate.GetFuse"/>, so that Fate checks it.
+/// "Intro to Python Asynchronous Programming and Twisted's Deferreds", "Fate": a timed event. It knows when it will be
+/// fully burned and what to call then. Get one from <see cref="Fate.GetFuse"/>, so that Fate checks it.
 /// </summary>
 public sealed class Fuse
 {

@@ -1,9 +1,10 @@
 namespace Twine.Samples.IntroDeferreds;
 
 /// <summary>
-/// intro-async-twisted-deferreds.md, "Taking Fate to its limits": a chain of eight fuses tied end to end. The handler
-/// of each fuse lights the next one, and the last one blows up the barrel under the Houses of Parliament and shuts
-/// Fate down. The chaining lives in user code: each <c>Ignite</c> asks Fate for a new fuse.
+/// "Intro to Python Asynchronous Programming and Twisted's Deferreds", "Taking Fate to its limits": a chain of eight
+/// fuses tied end to end. The handler of each fuse lights the next one, and the last one blows up the barrel under the
+/// Houses of Parliament and shuts Fate down. The chaining lives in user code: each <c>Ignite</c> asks Fate for a new
+/// fuse.
 /// </summary>
 public sealed class FuseChainSample : Sample
 {

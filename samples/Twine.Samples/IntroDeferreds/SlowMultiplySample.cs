@@ -1,14 +1,15 @@
 namespace Twine.Samples.IntroDeferreds;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>
-/// intro-async-twisted-deferreds.md, "Twisted": the first program on the real reactor. <c>SlowMultiply</c> returns a
-/// Deferred at once and fires it 3 seconds later with <c>CallLater</c>; a callback prints the result; the reactor is
-/// stopped after 4 seconds, long enough for the code to finish (Fate's <c>Shutdown</c>, on a timer). The reactor is
-/// approximately Fate, and a Deferred approximately a Fuse: instead of a handler, a Deferred has callbacks.
+/// "Intro to Python Asynchronous Programming and Twisted's Deferreds", "Twisted": the first program on the real
+/// reactor. <c>SlowMultiply</c> returns a Deferred at once and fires it 3 seconds later with <c>CallLater</c>; a
+/// callback prints the result; the reactor is stopped after 4 seconds, long enough for the code to finish (Fate's
+/// <c>Shutdown</c>, on a timer). The reactor is approximately Fate, and a Deferred approximately a Fuse: instead of a
+/// handler, a Deferred has callbacks.
 /// </summary>
 public sealed class SlowMultiplySample : Sample
 {

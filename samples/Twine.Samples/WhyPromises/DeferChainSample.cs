@@ -3,7 +3,7 @@ namespace Twine.Samples.WhyPromises;
 using Twine.Defer;
 
 /// <summary>
-/// why-promises-python.md, "Promises to the rescue" (the tutorial's defer.py): a Deferred with three
+/// "Why do we need promises in python?", "Promises to the rescue" (the tutorial's defer.py): a Deferred with three
 /// <c>AddCallbacks(success, failure)</c> pairs, fired with "success". Adding the call-backs runs nothing; firing the
 /// Deferred runs the success call-backs one after another, each receiving what the previous one returned.
 /// </summary>

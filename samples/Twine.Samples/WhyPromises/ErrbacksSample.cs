@@ -3,9 +3,9 @@ namespace Twine.Samples.WhyPromises;
 using Twine.Defer;
 
 /// <summary>
-/// why-promises-python.md, "Promises to the rescue" (<c>addErrback</c> twice): two errbacks on one Deferred, which is
-/// fired with an error (<c>d.errback(ValueError("Activate the failure callbacks ! "))</c>; a ValueError is an
-/// <see cref="ArgumentException"/> here).
+/// "Why do we need promises in python?", "Promises to the rescue" (<c>addErrback</c> twice): two errbacks on one
+/// Deferred, which is fired with an error (<c>d.errback(ValueError("Activate the failure callbacks ! "))</c>; a
+/// ValueError is an <see cref="ArgumentException"/> here).
 /// </summary>
 /// <remarks>
 /// <para><b>Correction.</b> The tutorial says both errbacks run, as if every errback always ran. In Twisted the second

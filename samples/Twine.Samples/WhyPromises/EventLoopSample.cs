@@ -3,11 +3,11 @@ namespace Twine.Samples.WhyPromises;
 using System.Diagnostics;
 
 /// <summary>
-/// why-promises-python.md, "Concurrency using event loops" (the tutorial's event_loop.py): a toy reactor, all on one
-/// thread. It has a message queue of functions to run and an event dispatcher that, when a response arrives, puts the
-/// call-back that was waiting for it on the queue. An async function (<c>GetData</c>) returns at once; its call-back
-/// asks for the next piece of data, so the three requests run one after another without blocking the loop, and the
-/// loop's own "processing" turns interleave with them. The loop ends when all the data has arrived.
+/// "Why do we need promises in python?", "Concurrency using event loops" (the tutorial's event_loop.py): a toy reactor,
+/// all on one thread. It has a message queue of functions to run and an event dispatcher that, when a response arrives,
+/// puts the call-back that was waiting for it on the queue. An async function (<c>GetData</c>) returns at once; its
+/// call-back asks for the next piece of data, so the three requests run one after another without blocking the loop,
+/// and the loop's own "processing" turns interleave with them. The loop ends when all the data has arrived.
 /// </summary>
 /// <remarks>
 /// The tutorial's event_loop.py blocks <em>inside</em> the queued functions (<c>time.sleep</c>, <c>urlopen</c>), which

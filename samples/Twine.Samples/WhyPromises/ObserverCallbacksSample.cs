@@ -1,10 +1,10 @@
 namespace Twine.Samples.WhyPromises;
 
 /// <summary>
-/// why-promises-python.md, "The power of call-backs → Can we do better?" (the tutorial's thread_callbacks.py): an
-/// <see cref="Observer"/> keeps call-backs by id and triggers them when the worker fetching that id finishes. The
-/// driver nests the call-backs — the one for data 1 starts the fetch of data 2 — which enforces the order without a
-/// single flag, while the boss goes on with its own processing.
+/// "Why do we need promises in python?", "The power of call-backs → Can we do better?" (the tutorial's
+/// thread_callbacks.py): an <see cref="Observer"/> keeps call-backs by id and triggers them when the worker fetching
+/// that id finishes. The driver nests the call-backs — the one for data 1 starts the fetch of data 2 — which enforces
+/// the order without a single flag, while the boss goes on with its own processing.
 /// </summary>
 /// <remarks>
 /// <para>The tutorial's <c>async_function_1</c> starts the fetch and only then registers the call-back: if the fetch

@@ -1,13 +1,13 @@
 namespace Twine.Samples.WhyPromises;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>
-/// why-promises-python.md, "The problem with call-backs" and "Promises to the rescue": five asynchronous operations in
-/// sequence, written three ways. As nested call-backs the code marches sideways — the pyramid of doom. As one flat
-/// Deferred chain each step returns a Deferred and the chain waits for it. As an <c>async Deferred</c> method
+/// "Why do we need promises in python?", "The problem with call-backs" and "Promises to the rescue": five asynchronous
+/// operations in sequence, written three ways. As nested call-backs the code marches sideways — the pyramid of doom. As
+/// one flat Deferred chain each step returns a Deferred and the chain waits for it. As an <c>async Deferred</c> method
 /// (Twisted's inlineCallbacks) it reads like the synchronous code it replaces. All three print the same five steps.
 /// </summary>
 public sealed class PyramidSample : Sample

@@ -1,14 +1,15 @@
 namespace Twine.Samples.WhyPromises;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>
-/// why-promises-python.md, "Promises to the rescue" (<c>returnsDefer</c>): a function returns a Deferred at once and
-/// fires it 2 seconds later with <c>CallLater</c>, standing in for some asynchronous operation. The tutorial's chain
-/// <c>AddCallbacks(success, failure).AddCallbacks(anotherSuccess, anotherFailure)</c> receives "success"; the first
-/// call-back starts another asynchronous operation and returns its Deferred, and the chain waits for it.
+/// "Why do we need promises in python?", "Promises to the rescue" (<c>returnsDefer</c>): a function returns a Deferred
+/// at once and fires it 2 seconds later with <c>CallLater</c>, standing in for some asynchronous operation. The
+/// tutorial's chain <c>AddCallbacks(success, failure).AddCallbacks(anotherSuccess, anotherFailure)</c> receives
+/// "success"; the first call-back starts another asynchronous operation and returns its Deferred, and the chain waits
+/// for it.
 /// </summary>
 public sealed class ReturnsDeferSample : Sample
 {

@@ -1,13 +1,14 @@
 namespace Twine.Samples.WhyPromises;
 
 using Twine.Defer;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Time;
 
 /// <summary>
-/// why-promises-python.md, "To sum it all up" (the tutorial's thread_callbacks_defer.py): promises in a multi-threaded
-/// program. Three fetches run on worker threads, chained with Deferreds: each call-back starts the next fetch and
-/// returns its Deferred, so the data is handled 1, 2, 3 in order while the boss (here, the reactor) keeps processing.
+/// "Why do we need promises in python?", "To sum it all up" (the tutorial's thread_callbacks_defer.py): promises in a
+/// multi-threaded program. Three fetches run on worker threads, chained with Deferreds: each call-back starts the next
+/// fetch and returns its Deferred, so the data is handled 1, 2, 3 in order while the boss (here, the reactor) keeps
+/// processing.
 /// </summary>
 /// <remarks>
 /// <b>Correction.</b> The tutorial's worker thread calls <c>promise.callback('success')</c> itself, so the whole chain

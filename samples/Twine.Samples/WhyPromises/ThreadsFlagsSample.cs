@@ -1,10 +1,10 @@
 namespace Twine.Samples.WhyPromises;
 
 /// <summary>
-/// why-promises-python.md, "Asynchronous programming → Concurrency using multi-threading": a boss thread spawns a worker
-/// per call (<c>get_data(id)</c>); a worker fetches its data and sets its flag in shared memory; the boss polls the
-/// flags and runs <c>handle_data_N</c> for each flag it finds set, between bits of its own processing. Handlers run in
-/// the order the data arrives, not the order the calls were made.
+/// "Why do we need promises in python?", "Asynchronous programming → Concurrency using multi-threading": a boss thread
+/// spawns a worker per call (<c>get_data(id)</c>); a worker fetches its data and sets its flag in shared memory; the
+/// boss polls the flags and runs <c>handle_data_N</c> for each flag it finds set, between bits of its own processing.
+/// Handlers run in the order the data arrives, not the order the calls were made.
 /// </summary>
 /// <remarks>
 /// Two changes from the tutorial's code. Its <c>while True</c> loop never ends; this one ends once all three handlers

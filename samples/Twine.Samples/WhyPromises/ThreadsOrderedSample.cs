@@ -3,7 +3,7 @@ namespace Twine.Samples.WhyPromises;
 using System.Collections.Concurrent;
 
 /// <summary>
-/// why-promises-python.md, "The power of call-backs → Synchronisation without call-backs" (the tutorial's
+/// "Why do we need promises in python?", "The power of call-backs → Synchronisation without call-backs" (the tutorial's
 /// threads_no_callbacks_with_order.py): to handle the data strictly in the order 0, 1, 2, the boss starts the next
 /// fetch only after it has handled the previous one, and the handler for an id runs only when that id is the next one
 /// due. Extra conditions in the polling loop buy the order: the mess that call-backs, and then Deferreds, clean up.

@@ -1,7 +1,7 @@
 namespace Twine.Samples.WhyPromises;
 
 /// <summary>
-/// why-promises-python.md, "Synchronous programming → Concurrency using multi-threading" (the tutorial's
+/// "Why do we need promises in python?", "Synchronous programming → Concurrency using multi-threading" (the tutorial's
 /// thread_no_callbacks.py): three blocking calls — <c>getNames</c>, <c>getQuestions</c>, <c>getAnswers</c> for the users
 /// whose names start with <em>k</em> — each on a thread of its own. Each function blocks on its fetch and then handles
 /// its own data, so the three handle their data in whatever order the network answers.

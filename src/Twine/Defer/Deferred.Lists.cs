@@ -1,6 +1,7 @@
 namespace Twine.Defer;
 
-// Waiting on several Deferreds at once (spec §5): FirstSuccess and GatherResults. DeferredList<T> is the general form.
+// Waiting on several Deferreds at once (docs/behaviours.md §5): FirstSuccess and GatherResults. DeferredList<T> is
+// the general form.
 public abstract partial class Deferred
 {
     /// <summary>

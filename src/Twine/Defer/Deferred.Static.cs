@@ -1,6 +1,6 @@
 namespace Twine.Defer;
 
-// Factories and utilities (spec §4): Succeed, Fail, MaybeDeferred, Execute, LogError, debug mode.
+// Factories and utilities (docs/behaviours.md §4): Succeed, Fail, MaybeDeferred, Execute, LogError, debug mode.
 public abstract partial class Deferred
 {
     private static volatile bool s_debug;

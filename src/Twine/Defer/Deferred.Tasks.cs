@@ -1,6 +1,7 @@
 namespace Twine.Defer;
 
-// Task interop (spec §10, F3 analogues): Deferreds from tasks. The other direction is DeferredTaskExtensions.AsTask.
+// Task interop (docs/behaviours.md §10, F3 analogues): Deferreds from tasks. The other direction is
+// DeferredTaskExtensions.AsTask.
 public abstract partial class Deferred
 {
     /// <summary>

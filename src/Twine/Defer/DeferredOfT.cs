@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Twine.Time;
 
 namespace Twine.Defer;
 
@@ -180,7 +179,7 @@ public class Deferred<T> : Deferred
         return target;
     }
 
-    /// <summary>Adds a callback/errback pair that return nothing: the seeds' <c>addCallbacks(success, failure)</c>.</summary>
+    /// <summary>Adds a callback/errback pair that return nothing: the tutorials' <c>addCallbacks(success, failure)</c>.</summary>
     public Deferred<Unit> AddCallbacks(Action<T> callback, Action<Failure> errback)
     {
         ArgumentNullException.ThrowIfNull(callback);
@@ -259,20 +258,20 @@ public class Deferred<T> : Deferred
     }
 
     /// <summary>
-    /// Cancels this Deferred if it has not fired within <paramref name="timeout"/> on <paramref name="clock"/> (T1–T6).
-    /// Only callbacks added before this call see the <see cref="CancelledException"/>; after them, a cancellation
-    /// caused by the timeout becomes a <see cref="DeferredTimeoutException"/> (or whatever
-    /// <paramref name="onTimeoutCancel"/> returns or throws). The timer is disarmed when the Deferred fires.
+    /// The mechanism behind <c>AddTimeout</c>, which lives with time (<c>Twine.Time.DeferredTimeouts</c>) so that
+    /// Deferreds do not depend on clocks: <paramref name="arm"/> starts a timer that calls the action it is given,
+    /// and returns the action that disarms it. Only callbacks added before this call see the
+    /// <see cref="CancelledException"/>; after them, a cancellation caused by the timer becomes a
+    /// <see cref="DeferredTimeoutException"/> (or whatever <paramref name="onTimeoutCancel"/> returns or throws).
     /// </summary>
-    public Deferred<T> AddTimeout(TimeSpan timeout, IReactorTime clock, Func<Outcome<T>, TimeSpan, T>? onTimeoutCancel = null)
+    internal Deferred<T> CancelWhen(TimeSpan timeout, Func<Action, Action> arm, Func<Outcome<T>, TimeSpan, T>? onTimeoutCancel)
     {
-        ArgumentNullException.ThrowIfNull(clock);
         var root = CheckTail();
         bool timedOut = false;
-        var call = clock.CallLater(timeout, () => { timedOut = true; Cancel(); });
+        var disarm = arm(() => { timedOut = true; Cancel(); });
         root.Append(new TapLink<T>((view, chain) =>
         {
-            if (call.IsActive) call.Cancel();
+            disarm();
             if (!timedOut) return;
             var outcome = chain._failure is { } f ? new Outcome<T>(f) : new Outcome<T>(view._value);
             if (onTimeoutCancel is not null)

@@ -1,8 +1,8 @@
 namespace Twine.Defer;
 
 /// <summary>
-/// Deferreds as <see cref="Task"/>s (spec §10, F1–F2 analogues), for code written against the TPL. The reverse
-/// direction is <see cref="Deferred.FromTask{T}(Task{T}, SynchronizationContext?)"/> and
+/// Deferreds as <see cref="Task"/>s (docs/behaviours.md §10, F1–F2 analogues), for code written against the TPL.
+/// The reverse direction is <see cref="Deferred.FromTask{T}(Task{T}, SynchronizationContext?)"/> and
 /// <see cref="Deferred.FromAsync{T}(Func{CancellationToken, Task{T}}, SynchronizationContext?)"/>.
 /// </summary>
 /// <example>

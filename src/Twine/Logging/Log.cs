@@ -20,18 +20,20 @@ public static class Log
     /// <summary>Raised for every event, in addition to the sink.</summary>
     public static event Action<LogEvent>? Observed;
 
-    /// <summary>Logs an event.</summary>
-    public static void Write(LogLevel level, string message, Failure? failure = null)
+    /// <summary>Logs an event; false when the sink or an observer failed (the event may not have been written).</summary>
+    public static bool Write(LogLevel level, string message, Failure? failure = null)
     {
         var e = new LogEvent(level, message, failure);
         try
         {
             s_sink?.Write(e);
             Observed?.Invoke(e);
+            return true;
         }
         catch (Exception)
         {
             // A broken sink or observer must never take the reactor down with it.
+            return false;
         }
     }
 

@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Twine.Reactor;
+using Twine.Reactors;
 
 namespace Twine.Cli.Tests.Cli;
 

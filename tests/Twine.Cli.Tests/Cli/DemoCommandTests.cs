@@ -47,7 +47,7 @@ public sealed class DemoCommandTests
         var run = CliRun.Invoke("demo", "defer-chain");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("== defer-chain: why-promises-python.md, \"Promises to the rescue (addCallbacks)\" ==", run.Output);
+        Assert.Contains("== defer-chain: https://github.com/kiran3807/python-promise-tutorial, \"Promises to the rescue (addCallbacks)\" ==", run.Output);
         Assert.Contains("call-back 3 done", run.Output);
         Assert.Equal("", run.Error);
     }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
 
 namespace Twine.Cli.Tests.Cli;
 

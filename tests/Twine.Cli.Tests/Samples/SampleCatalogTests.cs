@@ -7,7 +7,7 @@ public sealed class SampleCatalogTests
     [Fact]
     public void EveryRowOfTheSpecIsASampleInTheTutorialsOrder()
     {
-        // spec/seed-samples.md, every row; in the order the tutorials tell them (event-loop comes before
+        // Every program the tutorials teach with, in the order the tutorials tell them (event-loop comes before
         // threads-ordered in "why promises").
         string[] expected =
         [

@@ -1,8 +1,7 @@
-using Twine.Reactor;
+using Twine.Reactors;
 
 namespace Twine.Interop.Tests.Framing;
 
-using Reactor = Twine.Reactor.Reactor;
 
 /// <summary>A real reactor for one test, run on the test thread under a guard so that no test can hang.</summary>
 internal static class InteropReactor

@@ -1,9 +1,9 @@
+using Twine.Reactors;
 using Twine.Defer;
 using Twine.Net;
 
 namespace Twine.Interop.Tests.Framing;
 
-using Reactor = Twine.Reactor.Reactor;
 
 /// <summary>Connects a Twine receiver of one framing to 127.0.0.1:port and reports to a <see cref="MessageRecorder"/>.</summary>
 internal static class TwineClient

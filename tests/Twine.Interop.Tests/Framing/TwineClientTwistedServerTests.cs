@@ -1,3 +1,4 @@
+using Twine.Reactors;
 using System.Text;
 using Twine.Defer;
 using Twine.Interop.Tests.Peers;
@@ -5,7 +6,6 @@ using Twine.Net;
 
 namespace Twine.Interop.Tests.Framing;
 
-using Reactor = Twine.Reactor.Reactor;
 
 /// <summary>
 /// A Twine client against Twisted's own LineReceiver, NetstringReceiver and Int32StringReceiver (twisted_server.py),

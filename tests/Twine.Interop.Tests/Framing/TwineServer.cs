@@ -1,9 +1,9 @@
+using Twine.Reactors;
 using System.Net;
 using Twine.Net;
 
 namespace Twine.Interop.Tests.Framing;
 
-using Reactor = Twine.Reactor.Reactor;
 
 /// <summary>
 /// A Twine server for one framing on 127.0.0.1 (an OS-chosen port) that answers every message with its bytes reversed,

@@ -4,6 +4,7 @@ using Twine.Defer;
 using Twine.Interop.Tests.Framing;
 using Twine.Interop.Tests.Peers;
 using Twine.Net;
+using Twine.Net.Endpoints;
 
 namespace Twine.Interop.Tests.Samples;
 
@@ -97,7 +98,7 @@ public sealed partial class SampleProgramTests
     }
 
     /// <summary>Runs <paramref name="scenario"/> on a real reactor (started once the loop runs), failing the test if it fails.</summary>
-    private static void RunScenario(Func<Twine.Reactor.Reactor, Deferred> scenario)
+    private static void RunScenario(Func<Twine.Reactors.Reactor, Deferred> scenario)
     {
         using var reactor = InteropReactor.Create();
         Failure? failure = null;

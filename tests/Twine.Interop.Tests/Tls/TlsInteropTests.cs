@@ -4,12 +4,13 @@ using Twine.Defer;
 using Twine.Interop.Tests.Framing;
 using Twine.Interop.Tests.Peers;
 using Twine.Net;
+using Twine.Net.Endpoints;
 using Twine.Net.Tls;
 using Twine.Tests.Net.Tls;
 
 namespace Twine.Interop.Tests.Tls;
 
-using Reactor = Twine.Reactor.Reactor;
+using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// Twine's TLS against TLS stacks nobody here wrote: Twisted's (pyOpenSSL) in both directions, <c>openssl s_client</c>

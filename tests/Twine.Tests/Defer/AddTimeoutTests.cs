@@ -3,7 +3,7 @@ using Twine.Time;
 
 namespace Twine.Tests.Defer;
 
-/// <summary><c>AddTimeout</c> on manual time (spec §7, T1–T6).</summary>
+/// <summary><c>AddTimeout</c> on manual time (docs/behaviours.md §7, T1–T6).</summary>
 public sealed class AddTimeoutTests
 {
     private static readonly TimeSpan Ten = TimeSpan.FromSeconds(10);

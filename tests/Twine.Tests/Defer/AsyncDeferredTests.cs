@@ -3,7 +3,9 @@ using Twine.Defer;
 
 namespace Twine.Tests.Defer;
 
-/// <summary><c>async Deferred</c> methods and awaiting Deferreds: inlineCallbacks the C# way (spec §9, IC1–IC10).</summary>
+/// <summary>
+/// <c>async Deferred</c> methods and awaiting Deferreds: inlineCallbacks the C# way (docs/behaviours.md §9, IC1–IC10).
+/// </summary>
 public sealed class AsyncDeferredTests
 {
     private sealed class CustomException(string message = "custom") : Exception(message);

@@ -2,7 +2,7 @@ using Twine.Defer;
 
 namespace Twine.Tests.Defer;
 
-/// <summary>Cancellation (spec §3, C1–C5).</summary>
+/// <summary>Cancellation (docs/behaviours.md §3, C1–C5).</summary>
 public sealed class CancellationTests
 {
     private sealed class CustomException : Exception;

@@ -2,7 +2,9 @@ using Twine.Defer;
 
 namespace Twine.Tests.Defer;
 
-/// <summary>A callback that returns a Deferred chains it (spec §2, CH1–CH9; stack depth CH6 is in StackDepthTests).</summary>
+/// <summary>
+/// A callback that returns a Deferred chains it (docs/behaviours.md §2, CH1–CH9; stack depth CH6 is in StackDepthTests).
+/// </summary>
 public sealed class ChainingTests
 {
     private sealed class CustomException(string message = "custom") : Exception(message);

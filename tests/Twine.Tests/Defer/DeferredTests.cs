@@ -13,7 +13,7 @@ public sealed class DeferredGlobalStateCollection
     public const string Name = "Deferred global state";
 }
 
-/// <summary>The callback chain (spec §1, D1–D10) and the utilities (§4, U1–U5).</summary>
+/// <summary>The callback chain (docs/behaviours.md §1, D1–D10) and the utilities (§4, U1–U5).</summary>
 [Collection(DeferredGlobalStateCollection.Name)]
 public sealed class DeferredTests
 {

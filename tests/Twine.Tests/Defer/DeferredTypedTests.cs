@@ -3,8 +3,8 @@ using Twine.Defer;
 namespace Twine.Tests.Defer;
 
 /// <summary>
-/// The typed API (DESIGN.md §2): type-changing callbacks return views of one chain, stale views fail loudly, only the
-/// root can be fired, and value-type results are not boxed.
+/// The typed API (docs/design.md, "One chain, typed views"): type-changing callbacks return views of one chain, stale
+/// views fail loudly, only the root can be fired, and value-type results are not boxed.
 /// </summary>
 [Collection(DeferredGlobalStateCollection.Name)] // counts allocations: debug mode must stay off meanwhile
 public sealed class DeferredTypedTests

@@ -6,9 +6,9 @@ using Twine.Logging;
 namespace Twine.Tests.Defer;
 
 /// <summary>
-/// Unhandled failures are reported when a failed Deferred is garbage-collected (spec §6, L1–L3). Tests run in
-/// parallel, so each one watches only for its own exception instances. Deferreds are built in non-inlined methods
-/// so that no local of the test keeps them reachable.
+/// Unhandled failures are reported when a failed Deferred is garbage-collected (docs/behaviours.md §6, L1–L3). Tests
+/// run in parallel, so each one watches only for its own exception instances. Deferreds are built in non-inlined
+/// methods so that no local of the test keeps them reachable.
 /// </summary>
 [Collection(DeferredGlobalStateCollection.Name)] // one test switches debug mode on
 public sealed class UnhandledFailureTests

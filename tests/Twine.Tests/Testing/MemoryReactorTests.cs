@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Testing;
 
 namespace Twine.Tests.Testing;

@@ -1,7 +1,7 @@
 using System.Net;
-using static Twine.Net.EndpointParsing.EndpointSignature;
+using static Twine.Net.Endpoints.EndpointSignature;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// The endpoint types Twine knows, parsed as Twisted's <c>_parseTCP</c>, <c>_parseUNIX</c>, <c>_parseClientTCP</c>,

@@ -1,4 +1,4 @@
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// A parsed endpoint description (EP1): the positional arguments in order (the type name first, as parsed) and the

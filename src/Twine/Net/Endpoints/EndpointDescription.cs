@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Twisted's endpoint-description tokenizer and parser (<c>_tokenize</c>/<c>_parse</c>, EP1), rule for rule:

@@ -1,6 +1,6 @@
-using Twine.Net.EndpointParsing;
+using Twine.Net.Endpoints;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// The endpoint types a description string may name (EP2–EP4): Twisted's built-in types plus an explicit registry
@@ -13,7 +13,7 @@ namespace Twine.Net;
 /// <c>SSL</c>, then among the registered parsers (<c>tls</c> by default). Anything else is
 /// <c>ArgumentException("Unknown endpoint type: '...'")</c>.</para>
 /// <para><b>TLS</b>: <c>ssl:</c> (server and client) and <c>tls:</c> (client) take Twisted's arguments and wrap TCP in
-/// <see cref="Tls.TlsServerEndpoint"/> / <see cref="Tls.TlsClientEndpoint"/>. Registering a parser with prefix <c>ssl</c>
+/// <see cref="TlsServerEndpoint"/> / <see cref="TlsClientEndpoint"/>. Registering a parser with prefix <c>ssl</c>
 /// or <c>tls</c> replaces the built-in one; <c>tcp</c> and <c>unix</c> cannot be replaced.</para>
 /// </remarks>
 /// <example>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Binds description arguments to named parameters the way a Python call binds <c>*args, **kwargs</c> to a function

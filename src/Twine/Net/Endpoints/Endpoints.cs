@@ -1,7 +1,7 @@
 using Twine.Defer;
-using Twine.Net.EndpointParsing;
+using Twine.Net.Endpoints;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Endpoints from description strings, after Twisted's <c>serverFromString</c>, <c>clientFromString</c> and
@@ -14,8 +14,8 @@ namespace Twine.Net;
 /// <see cref="QuoteStringArgument"/>).</para>
 /// <para>Server defaults: <c>tcp</c> backlog 50 and every IPv4 interface; <c>unix</c> mode 0666, backlog 50 and a lock
 /// file (<c>lockfile=1</c>). Client defaults: timeout 30 s, no bind address, no lock-file check. Server type names are
-/// case-sensitive, client ones are not. <c>ssl:</c>/<c>tls:</c> are reserved for TLS, which is not available yet
-/// (<see cref="NotSupportedException"/>); other types come from <see cref="EndpointParsers"/>.</para>
+/// case-sensitive, client ones are not. <c>ssl:</c>/<c>tls:</c> wrap TCP in TLS (<see cref="TlsServerEndpoint"/>,
+/// <see cref="TlsClientEndpoint"/>); other types come from <see cref="EndpointParsers"/>.</para>
 /// </remarks>
 /// <example>
 /// <code>

@@ -1,6 +1,6 @@
 using Twine.Defer;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Somewhere a stream client can connect to, after Twisted's <c>IStreamClientEndpoint</c>. The Deferred fires with the

@@ -1,4 +1,4 @@
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>Makes client endpoints for one description-string type that Twine does not know (EP4; see <see cref="EndpointParsers"/>).</summary>
 /// <example>

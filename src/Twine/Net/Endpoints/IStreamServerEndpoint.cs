@@ -1,6 +1,6 @@
 using Twine.Defer;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Somewhere a stream server can listen, after Twisted's <c>IStreamServerEndpoint</c>: a TCP port, a Unix socket,

@@ -1,4 +1,4 @@
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Makes server endpoints for one description-string type that Twine does not know (EP4: Twisted discovers these as

@@ -1,8 +1,8 @@
 using System.Net;
 using Twine.Defer;
-using Twine.Net.EndpointParsing;
+using Twine.Net.Endpoints;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>A TCP client endpoint (Twisted's <c>TCP4ClientEndpoint</c>): <c>ConnectTcp</c> to a host and port.</summary>
 /// <example>

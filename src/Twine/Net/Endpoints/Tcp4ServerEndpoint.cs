@@ -1,6 +1,6 @@
 using Twine.Defer;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>A TCP server endpoint (Twisted's <c>TCP4ServerEndpoint</c>): <c>ListenTcp</c> on a port and interface.</summary>
 /// <example>

@@ -1,4 +1,4 @@
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>A TCP server endpoint on IPv6 (Twisted's <c>TCP6ServerEndpoint</c>): every IPv6 interface ("::") by default.</summary>
 /// <example>

@@ -1,8 +1,8 @@
 using System.Net;
 using Twine.Net.Tls;
-using static Twine.Net.EndpointParsing.EndpointSignature;
+using static Twine.Net.Endpoints.EndpointSignature;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// The TLS endpoint types, with Twisted's arguments: server <c>ssl:</c>, client <c>ssl:</c> and <c>tls:</c>. Each wraps

@@ -1,7 +1,7 @@
 using Twine.Defer;
-using Twine.Net.EndpointParsing;
+using Twine.Net.Endpoints;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>A Unix-socket client endpoint (Twisted's <c>UNIXClientEndpoint</c>).</summary>
 /// <example>

@@ -1,6 +1,6 @@
 using Twine.Defer;
 
-namespace Twine.Net;
+namespace Twine.Net.Endpoints;
 
 /// <summary>A Unix-socket server endpoint (Twisted's <c>UNIXServerEndpoint</c>).</summary>
 /// <example>

@@ -2,7 +2,7 @@ using System.Net;
 using Twine.Defer;
 using Twine.Logging;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Adapts an endpoint user's <see cref="IProtocolFactory"/> to the connector's <see cref="ClientFactory"/>, after

@@ -1,12 +1,12 @@
 using Twine.Defer;
 
-namespace Twine.Net.EndpointParsing;
+namespace Twine.Net.Endpoints;
 
 /// <summary>
 /// Stands between a client endpoint's transport and the user's protocol (Twisted's <c>_WrappingProtocol</c>): forwards
 /// every event, and fires the endpoint's Deferred with the user's protocol right after its <c>MakeConnection</c>.
 /// </summary>
-internal class WrappingProtocol : IProtocol
+internal class WrappingProtocol : IProtocol, IProtocolWrapper
 {
     private readonly Deferred<IProtocol> _connected;
 

@@ -53,38 +53,6 @@ internal static unsafe partial class SocketNative
     /// <summary>The most iovecs one <c>sendmsg</c> takes (Linux's UIO_MAXIOV).</summary>
     internal const int IOV_MAX = 1024;
 
-    // errno values.
-    internal const int EPERM = 1;
-    internal const int ENOENT = 2;
-    internal const int EINTR = 4;
-    internal const int EBADF = 9;
-    internal const int EAGAIN = 11;
-    internal const int ENOMEM = 12;
-    internal const int EACCES = 13;
-    internal const int EINVAL = 22;
-    internal const int ENFILE = 23;
-    internal const int EMFILE = 24;
-    internal const int EPIPE = 32;
-    internal const int EPROTO = 71;
-    internal const int EMSGSIZE = 90;
-    internal const int EOPNOTSUPP = 95;
-    internal const int EAFNOSUPPORT = 97;
-    internal const int EADDRINUSE = 98;
-    internal const int EADDRNOTAVAIL = 99;
-    internal const int ENETDOWN = 100;
-    internal const int ENETUNREACH = 101;
-    internal const int ECONNABORTED = 103;
-    internal const int ECONNRESET = 104;
-    internal const int ENOBUFS = 105;
-    internal const int EISCONN = 106;
-    internal const int ENOTCONN = 107;
-    internal const int ETIMEDOUT = 110;
-    internal const int ECONNREFUSED = 111;
-    internal const int EHOSTDOWN = 112;
-    internal const int EHOSTUNREACH = 113;
-    internal const int EALREADY = 114;
-    internal const int EINPROGRESS = 115;
-
     /// <summary><c>struct iovec</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct IoVec
@@ -162,8 +130,6 @@ internal static unsafe partial class SocketNative
     [LibraryImport(Lib, EntryPoint = "getpeername", SetLastError = true)]
     internal static partial int GetPeerName(int fd, byte* address, int* addressLength);
 
-    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
-    internal static partial int Close(int fd);
 
     /// <summary>The calling thread's last P/Invoke error (<c>errno</c>).</summary>
     internal static int LastError => Marshal.GetLastPInvokeError();

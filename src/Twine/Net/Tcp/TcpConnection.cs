@@ -1,3 +1,5 @@
+using Twine.Reactors.Io;
+using Twine.Net.Sockets;
 using System.Net;
 using Twine.Net.Native;
 
@@ -9,7 +11,7 @@ internal sealed class TcpConnection : StreamConnection, ITcpTransport
     private bool _noDelay;
     private bool _keepAlive;
 
-    public TcpConnection(Reactor.Reactor reactor, int fd, EndPoint host, EndPoint peer) : base(reactor, fd, host, peer)
+    public TcpConnection(IIoLoop loop, int fd, EndPoint host, EndPoint peer) : base(loop, fd, host, peer)
     {
         // Twine writes whole messages per flush already; Nagle would only add a round trip of latency.
         NoDelay = true;

@@ -1,6 +1,9 @@
+using Twine.Reactors.Io;
+using Twine.Net.Sockets;
 using System.Net;
 using System.Net.Sockets;
 using Twine.Defer;
+using Twine.Threading;
 
 namespace Twine.Net.Tcp;
 
@@ -13,13 +16,15 @@ internal sealed class TcpConnector : StreamConnector
     private readonly string _host;
     private readonly int _port;
     private readonly IPEndPoint? _bindAddress;
+    private readonly IReactorThreads _resolver;
 
-    public TcpConnector(Reactor.Reactor reactor, string host, int port, ClientFactory factory, TimeSpan? timeout, IPEndPoint? bindAddress)
-        : base(reactor, factory, timeout)
+    public TcpConnector(IIoLoop loop, IReactorThreads resolver, string host, int port, ClientFactory factory, TimeSpan? timeout, IPEndPoint? bindAddress)
+        : base(loop, factory, timeout)
     {
         _host = host;
         _port = port;
         _bindAddress = bindAddress;
+        _resolver = resolver;
         Destination = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
     }
 
@@ -29,7 +34,7 @@ internal sealed class TcpConnector : StreamConnector
     protected override EndPoint? BindAddress => _bindAddress;
 
     protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
-        new TcpConnection(Reactor, fd, host, peer);
+        new TcpConnection(Loop, fd, host, peer);
 
     protected override void Resolve(int generation)
     {
@@ -39,7 +44,7 @@ internal sealed class TcpConnector : StreamConnector
             return;
         }
         // getaddrinfo blocks (and can take seconds): never on the reactor thread.
-        Reactor.DeferToThread(() => Dns.GetHostAddresses(_host)).AddBoth(outcome =>
+        _resolver.DeferToThread(() => Dns.GetHostAddresses(_host)).AddBoth(outcome =>
         {
             if (outcome.Failure is { } failure)
             {

@@ -1,3 +1,6 @@
+using Twine.Reactors.Io;
+using Twine.Native;
+using Twine.Net.Sockets;
 using System.Net;
 using Twine.Net.Native;
 
@@ -6,10 +9,10 @@ namespace Twine.Net.Tcp;
 /// <summary>A listening TCP socket (IPv4 or IPv6, chosen by the interface address): <see cref="IReactorTcp.ListenTcp"/>.</summary>
 internal sealed class TcpPort : StreamPort
 {
-    private TcpPort(Reactor.Reactor reactor, IProtocolFactory factory) : base(reactor, factory) { }
+    private TcpPort(IIoLoop loop, IProtocolFactory factory) : base(loop, factory) { }
 
     /// <summary>Binds and listens; throws <see cref="CannotListenException"/> if the address cannot be used.</summary>
-    public static TcpPort Listen(Reactor.Reactor reactor, int port, IProtocolFactory factory, int backlog, string interfaceAddress)
+    public static TcpPort Listen(IIoLoop loop, int port, IProtocolFactory factory, int backlog, string interfaceAddress)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(interfaceAddress);
@@ -18,14 +21,14 @@ internal sealed class TcpPort : StreamPort
         var local = new IPEndPoint(ParseInterface(interfaceAddress), port);
         string description = $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}";
         int fd = BoundSocket.Create(local, SocketNative.SOCK_STREAM, reuseAddress: true, backlog, description);
-        var listening = new TcpPort(reactor, factory);
+        var listening = new TcpPort(loop, factory);
         try
         {
             listening.StartListening(fd);
         }
         catch
         {
-            SocketNative.Close(fd);
+            LibC.Close(fd);
             throw;
         }
         return listening;
@@ -40,5 +43,5 @@ internal sealed class TcpPort : StreamPort
     }
 
     protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
-        new TcpConnection(Reactor, fd, host, peer);
+        new TcpConnection(Loop, fd, host, peer);
 }

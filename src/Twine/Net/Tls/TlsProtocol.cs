@@ -33,7 +33,7 @@ namespace Twine.Net.Tls;
 ///                                 TlsProtocol.ForClient(new Client(), new TlsClientOptions { HostName = "localhost" }));
 /// </code>
 /// </example>
-public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport
+public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport, IProtocolWrapper
 {
     /// <summary>Plaintext read per <see cref="SslStream"/> read: one full record.</summary>
     private const int ReadChunk = 16 * 1024;

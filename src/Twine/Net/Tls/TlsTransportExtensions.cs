@@ -1,5 +1,3 @@
-using Twine.Net.EndpointParsing;
-
 namespace Twine.Net.Tls;
 
 /// <summary>
@@ -57,7 +55,8 @@ public static class TlsTransportExtensions
         var tls = create(current);
         switchable.SwitchProtocol(tls);
         // Endpoint wrappers forward events; the protocol that writes is the innermost one.
-        var user = current is WrappingProtocol wrapper ? wrapper.Wrapped : current;
+        var user = current;
+        while (user is IProtocolWrapper wrapper) user = wrapper.Wrapped;
         if (user is Protocol p) p.Transport = tls;
         tls.MakeConnection(transport);
         return tls;

@@ -1,9 +1,11 @@
+using Twine.Native;
+using Twine.Reactors.Io;
+using Twine.Net.Sockets;
 using System.Net;
 using Twine.Defer;
 using Twine.Logging;
 using Twine.Net.Native;
 using Twine.Net.Tcp;
-using Twine.Reactor;
 
 namespace Twine.Net.Udp;
 
@@ -11,14 +13,14 @@ namespace Twine.Net.Udp;
 /// A bound UDP socket driving one <see cref="DatagramProtocol"/>, after Twisted's <c>udp.Port</c>: datagrams are
 /// read on readiness with their sender, written straight to the kernel (UDP has no send buffer to manage: a datagram
 /// the kernel cannot take right now is dropped, as the network could drop it), optionally connected to one peer.
-/// Reactor thread only.
+/// Loop thread only.
 /// </summary>
 internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHandler
 {
     /// <summary>Datagrams read per readiness at most, so one busy port cannot starve the others.</summary>
     internal const int DatagramsPerReadiness = 64;
 
-    private readonly Reactor.Reactor _reactor;
+    private readonly IIoLoop _loop;
     private readonly DatagramProtocol _protocol;
     private readonly int _fd;
     private readonly int _maxPacketSize;
@@ -29,19 +31,19 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     private IoRegistration? _registration;
     private bool _closed;
 
-    private UdpPort(Reactor.Reactor reactor, DatagramProtocol protocol, int fd, int maxPacketSize)
+    private UdpPort(IIoLoop loop, DatagramProtocol protocol, int fd, int maxPacketSize)
     {
-        _reactor = reactor;
+        _loop = loop;
         _protocol = protocol;
         _fd = fd;
         _maxPacketSize = maxPacketSize;
         // Datagrams up to 64 KiB are read into the reactor's shared buffer; a port allowing larger ones has its own.
-        if (maxPacketSize > reactor.ReadBuffer.Length) _ownBuffer = GC.AllocateUninitializedArray<byte>(maxPacketSize, pinned: true);
+        if (maxPacketSize > loop.ReadBuffer.Length) _ownBuffer = GC.AllocateUninitializedArray<byte>(maxPacketSize, pinned: true);
         Host = SocketAddressCodec.LocalAddress(fd) ?? new IPEndPoint(IPAddress.Any, 0);
     }
 
     /// <summary>Binds the port and attaches <paramref name="protocol"/> (its <c>StartProtocol</c> runs now).</summary>
-    public static UdpPort Listen(Reactor.Reactor reactor, int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize)
+    public static UdpPort Listen(IIoLoop loop, int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(interfaceAddress);
@@ -51,10 +53,10 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
         var local = new IPEndPoint(TcpPort.ParseInterface(interfaceAddress), port);
         string description = $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}";
         int fd = BoundSocket.Create(local, SocketNative.SOCK_DGRAM, reuseAddress: false, backlog: null, description);
-        var udp = new UdpPort(reactor, protocol, fd, maxPacketSize);
+        var udp = new UdpPort(loop, protocol, fd, maxPacketSize);
         try
         {
-            udp._registration = reactor.RegisterIo(fd, IoEvents.Readable, udp);
+            udp._registration = loop.RegisterIo(fd, IoEvents.Readable, udp);
             Log.Info($"{protocol.LogPrefix} starting on {udp.Host}");
             protocol.MakeConnection(udp);
         }
@@ -64,7 +66,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
             // which may be serving another port.
             udp._closed = true;
             udp._registration?.Dispose();
-            SocketNative.Close(fd);
+            LibC.Close(fd);
             throw;
         }
         return udp;
@@ -79,7 +81,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     /// <inheritdoc />
     public void OnIoReady(IoEvents events)
     {
-        var buffer = _ownBuffer ?? _reactor.ReadBuffer;
+        var buffer = _ownBuffer ?? _loop.ReadBuffer;
         byte* address = stackalloc byte[SocketAddressCodec.MaxSize];
         for (int i = 0; i < DatagramsPerReadiness && !_closed; i++)
         {
@@ -89,9 +91,9 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
             if (n < 0)
             {
                 int errno = SocketNative.LastError;
-                if (errno == SocketNative.EINTR) continue;
-                if (errno == SocketNative.EAGAIN) return;
-                if (errno == SocketNative.ECONNREFUSED)
+                if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EAGAIN) return;
+                if (errno == Errno.ECONNREFUSED)
                 {
                     // An ICMP port-unreachable for an earlier datagram: only meaningful on a connected port.
                     if (Peer is not null) Guard("ConnectionRefused", static p => p.ConnectionRefused());
@@ -157,15 +159,15 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
             int errno = SocketNative.LastError;
             switch (errno)
             {
-                case SocketNative.EINTR:
+                case Errno.EINTR:
                     continue;
-                case SocketNative.EMSGSIZE:
+                case Errno.EMSGSIZE:
                     throw new MessageLengthException(SocketErrors.ToSocketException(errno));
-                case SocketNative.ECONNREFUSED:
+                case Errno.ECONNREFUSED:
                     if (Peer is not null) Guard("ConnectionRefused", static p => p.ConnectionRefused());
                     return;
-                case SocketNative.EAGAIN:
-                case SocketNative.ENOBUFS:
+                case Errno.EAGAIN:
+                case Errno.ENOBUFS:
                     // The kernel's queue is full: drop the datagram, as a congested network would.
                     return;
                 default:
@@ -194,7 +196,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
         if (_closed) return;
         _closed = true;
         _registration?.Dispose();
-        SocketNative.Close(_fd);
+        LibC.Close(_fd);
         Log.Info($"(UDP Port {Host} Closed)");
         try
         {

@@ -1,3 +1,5 @@
+using Twine.Reactors.Io;
+using Twine.Net.Sockets;
 using System.Net;
 using System.Net.Sockets;
 using Twine.Net.Tcp;
@@ -10,8 +12,8 @@ internal sealed class UnixConnector : StreamConnector
     private readonly string _path;
     private readonly bool _checkPid;
 
-    public UnixConnector(Reactor.Reactor reactor, string path, ClientFactory factory, TimeSpan? timeout, bool checkPid)
-        : base(reactor, factory, timeout)
+    public UnixConnector(IIoLoop loop, string path, ClientFactory factory, TimeSpan? timeout, bool checkPid)
+        : base(loop, factory, timeout)
     {
         _path = path;
         _checkPid = checkPid;
@@ -26,12 +28,12 @@ internal sealed class UnixConnector : StreamConnector
         if (_checkPid && !UnixLockFile.IsLocked(_path + ".lock"))
         {
             // Reported from a later turn, after StartedConnecting, as every connect outcome is.
-            Reactor.CallLater(TimeSpan.Zero, () => ReportFailure(generation, new BadFileException(_path)));
+            Loop.CallLater(TimeSpan.Zero, () => ReportFailure(generation, new BadFileException(_path)));
             return;
         }
         ConnectTo(generation, Destination);
     }
 
     protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
-        new UnixConnection(Reactor, fd, host, peer);
+        new UnixConnection(Loop, fd, host, peer);
 }

@@ -1,3 +1,6 @@
+using Twine.Reactors.Io;
+using Twine.Native;
+using Twine.Net.Sockets;
 using System.Net;
 using System.Net.Sockets;
 using Twine.Net.Native;
@@ -15,7 +18,7 @@ internal sealed class UnixPort : StreamPort
     private readonly string _path;
     private readonly UnixLockFile? _lock;
 
-    private UnixPort(Reactor.Reactor reactor, IProtocolFactory factory, string path, UnixLockFile? lockFile) : base(reactor, factory)
+    private UnixPort(IIoLoop loop, IProtocolFactory factory, string path, UnixLockFile? lockFile) : base(loop, factory)
     {
         _path = path;
         _lock = lockFile;
@@ -24,7 +27,7 @@ internal sealed class UnixPort : StreamPort
     private static bool IsAbstract(string path) => path.StartsWith('\0');
 
     /// <summary>Binds, sets the file mode, and listens; throws <see cref="CannotListenException"/> if the path cannot be used.</summary>
-    public static UnixPort Listen(Reactor.Reactor reactor, string path, IProtocolFactory factory, int backlog, int mode, bool wantPid)
+    public static UnixPort Listen(IIoLoop loop, string path, IProtocolFactory factory, int backlog, int mode, bool wantPid)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -42,7 +45,7 @@ internal sealed class UnixPort : StreamPort
             fd = BoundSocket.Create(new UnixDomainSocketEndPoint(path), SocketNative.SOCK_STREAM, reuseAddress: false, backlog: null, path);
             if (!IsAbstract(path) && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));
             if (SocketNative.Listen(fd, backlog) != 0) throw SocketErrors.ToSocketException(SocketNative.LastError);
-            var port = new UnixPort(reactor, factory, path, lockFile);
+            var port = new UnixPort(loop, factory, path, lockFile);
             port.StartListening(fd);
             return port;
         }
@@ -50,7 +53,7 @@ internal sealed class UnixPort : StreamPort
         {
             if (fd >= 0)
             {
-                SocketNative.Close(fd);
+                LibC.Close(fd);
                 if (!IsAbstract(path)) TryDelete(path);
             }
             lockFile?.Unlock();
@@ -59,7 +62,7 @@ internal sealed class UnixPort : StreamPort
     }
 
     protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
-        new UnixConnection(Reactor, fd, host, peer);
+        new UnixConnection(Loop, fd, host, peer);
 
     protected override void OnClosed()
     {

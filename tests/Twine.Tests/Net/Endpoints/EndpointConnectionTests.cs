@@ -1,9 +1,10 @@
 using System.Net;
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Tests.Net.Tcp;
 using static Twine.Tests.Net.Tcp.NetTesting;
+using Twine.Net.Endpoints;
 
 namespace Twine.Tests.Net;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Twine.Net;
 using Twine.Testing;
+using Twine.Net.Endpoints;
 
 // Not Twine.Tests.Net.Endpoints: that namespace would hide the Endpoints class in these files.
 namespace Twine.Tests.Net;
@@ -210,12 +211,12 @@ public sealed class EndpointParserTests
     [Fact]
     public void EP3_SslAndTlsCheckTheirArgumentsAndWrapTcp()
     {
-        var tls = Assert.IsType<Twine.Net.Tls.TlsClientEndpoint>(Endpoints.Client(_reactor, "tls:example.com:443:timeout=10"));
+        var tls = Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "tls:example.com:443:timeout=10"));
         var tcp = Assert.IsType<Tcp4ClientEndpoint>(tls.Inner);
         Assert.Equal(("example.com", 443, TimeSpan.FromSeconds(10)), (tcp.Host, tcp.Port, tcp.Timeout));
         Assert.Equal("example.com", tls.Options.HostName);
-        Assert.IsType<Twine.Net.Tls.TlsClientEndpoint>(Endpoints.Client(_reactor, "TLS:host=example.com:port=443"));
-        var ssl = Assert.IsType<Twine.Net.Tls.TlsClientEndpoint>(Endpoints.Client(_reactor, "SSL:example.net:4321:hostname=other.example"));
+        Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "TLS:host=example.com:port=443"));
+        var ssl = Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "SSL:example.net:4321:hostname=other.example"));
         Assert.Equal("other.example", ssl.Options.HostName);
         Assert.Throws<ArgumentException>(() => Endpoints.Client(_reactor, "tls:example.com:443:bogus=1"));   // unrecognized keyword
         Assert.Throws<ArgumentException>(() => Endpoints.Client(_reactor, "tls:example.com"));               // no port

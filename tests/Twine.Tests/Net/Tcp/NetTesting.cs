@@ -1,12 +1,11 @@
 using System.Net;
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
-using Twine.Tests.Reactor;
+using Twine.Reactors;
+using Twine.Tests.Reactors;
 
 namespace Twine.Tests.Net.Tcp;
 
-using Reactor = Twine.Reactor.Reactor;
 
 /// <summary>Helpers for tests on real loopback sockets: reactors on both backends, guarded runs, recording protocols.</summary>
 internal static class NetTesting

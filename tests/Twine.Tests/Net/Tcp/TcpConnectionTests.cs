@@ -1,8 +1,9 @@
+using Twine.Net.Sockets;
 using System.Net;
 using Twine.Net;
 using Twine.Net.Native;
 using Twine.Net.Tcp;
-using Twine.Reactor;
+using Twine.Reactors;
 using static Twine.Tests.Net.Tcp.NetTesting;
 
 namespace Twine.Tests.Net.Tcp;

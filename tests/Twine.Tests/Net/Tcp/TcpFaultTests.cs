@@ -1,10 +1,12 @@
+using Twine.Native;
+using Twine.Net.Sockets;
 using System.Net;
 using System.Net.Sockets;
 using Twine.Net;
 using Twine.Net.Native;
 using Twine.Net.Tcp;
-using Twine.Reactor;
-using Twine.Tests.Reactor;
+using Twine.Reactors;
+using Twine.Tests.Reactors;
 using static Twine.Tests.Net.Tcp.NetTesting;
 
 namespace Twine.Tests.Net.Tcp;
@@ -174,7 +176,7 @@ public sealed class TcpFaultTests
             if (faultTimes.Count >= 3) return 0;
             faultTimes.Add(reactor.Now);
             Assert.False(tcpPort.AcceptSuspended);
-            return faultTimes.Count == 3 ? SocketNative.ENFILE : SocketNative.EMFILE;
+            return faultTimes.Count == 3 ? Errno.ENFILE : Errno.EMFILE;
         };
         bool suspendedAfterFirst = false;
         reactor.CallLater(TimeSpan.FromMilliseconds(50), () => suspendedAfterFirst = tcpPort.AcceptSuspended);

@@ -1,13 +1,13 @@
+using Twine.Net.Sockets;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Net.Tcp;
 using Twine.Protocols;
-using Twine.Reactor;
+using Twine.Reactors;
 using static Twine.Tests.Net.Tcp.NetTesting;
 
 namespace Twine.Tests.Net.Tcp;
 
-using Reactor = Twine.Reactor.Reactor;
 
 /// <summary>Flow control on real sockets: producers paused at the high-water mark, resumed at the low one; paused reading.</summary>
 public sealed class TcpFlowControlTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Twine.Defer;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
 using static Twine.Tests.Net.Tcp.NetTesting;
 
 namespace Twine.Tests.Net.Tcp;
@@ -153,7 +153,7 @@ public sealed class TcpPortTests
         Assert.All(batches, n => Assert.InRange(n, 1, StreamPortLimit));
     }
 
-    private const int StreamPortLimit = Twine.Net.Tcp.StreamPort.AcceptsPerReadiness;
+    private const int StreamPortLimit = Twine.Net.Sockets.StreamPort.AcceptsPerReadiness;
 
     private static Exception? Record(Action action)
     {

@@ -3,12 +3,13 @@ using System.Net.Sockets;
 using System.Text;
 using Twine.Defer;
 using Twine.Net;
+using Twine.Net.Endpoints;
 using Twine.Net.Tls;
 using Twine.Tests.Net.Tcp;
 
 namespace Twine.Tests.Net.Tls;
 
-using Reactor = Twine.Reactor.Reactor;
+using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>TLS over real loopback sockets and a running reactor, built from endpoint strings.</summary>
 public sealed class TlsLoopbackTests : IDisposable
@@ -41,7 +42,7 @@ public sealed class TlsLoopbackTests : IDisposable
     [Fact]
     public void EchoThroughSslAndTlsEndpointStringsWithEveryCallbackOnTheReactorThread()
     {
-        using var reactor = NetTesting.Create(Twine.Reactor.ReactorBackend.Epoll);
+        using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
         var offThread = new List<string>();
         void Check(string where)
         {
@@ -80,7 +81,7 @@ public sealed class TlsLoopbackTests : IDisposable
     [Fact]
     public void PlaintextFromOneClientClosesOnlyThatConnectionAndTheServerKeepsServing()
     {
-        using var reactor = NetTesting.Create(Twine.Reactor.ReactorBackend.Epoll);
+        using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
         var servers = new List<RecordingProtocol>();
         var port = ListenSsl(reactor, Factory.ForProtocol(() =>
         {
@@ -116,7 +117,7 @@ public sealed class TlsLoopbackTests : IDisposable
     [Fact]
     public void AWrongHostNameFailsOnlyThatConnection()
     {
-        using var reactor = NetTesting.Create(Twine.Reactor.ReactorBackend.Epoll);
+        using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
         var port = ListenSsl(reactor, Factory.ForProtocol(() => new RecordingProtocol()));
         var client = new RecordingProtocol { OnLost = (_, _) => reactor.CallLater(TimeSpan.FromMilliseconds(1), reactor.Stop) };
         reactor.CallWhenRunning(() => Endpoints.ConnectProtocol(TlsClient(reactor, port, host: "elsewhere.example"), client));
@@ -129,7 +130,7 @@ public sealed class TlsLoopbackTests : IDisposable
     public void SixtyFourMebibytesToASlowReaderKeepBufferedBytesBounded()
     {
         const long total = 64L * 1024 * 1024;
-        using var reactor = NetTesting.Create(Twine.Reactor.ReactorBackend.Epoll);
+        using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
         long maxServerBuffered = 0;
         int maxClientCiphertext = 0;
         BulkWriter? writer = null;

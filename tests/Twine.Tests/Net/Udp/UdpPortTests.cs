@@ -1,8 +1,8 @@
 using System.Net;
 using Twine.Net;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Tests.Net.Tcp;
-using Twine.Tests.Reactor;
+using Twine.Tests.Reactors;
 using static Twine.Tests.Net.Tcp.NetTesting;
 
 namespace Twine.Tests.Net.Udp;

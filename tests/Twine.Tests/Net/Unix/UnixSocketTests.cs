@@ -1,7 +1,8 @@
+using Twine.Native;
 using System.Net.Sockets;
 using Twine.Net;
 using Twine.Net.Native;
-using Twine.Reactor;
+using Twine.Reactors;
 using Twine.Tests.Net.Tcp;
 using static Twine.Tests.Net.Tcp.NetTesting;
 
@@ -154,7 +155,7 @@ public sealed class UnixSocketTests : IDisposable
         Assert.True(fd >= 0);
         var address = new UnixDomainSocketEndPoint(path).Serialize();
         fixed (byte* p = address.Buffer.Span) Assert.Equal(0, SocketNative.Bind(fd, p, address.Size));
-        SocketNative.Close(fd);
+        LibC.Close(fd);
     }
 
     /// <summary>A process id that is not in use (above every pid on this machine; Linux caps pid_max at 2^22).</summary>

@@ -1,0 +1,200 @@
+using Twine.Reactors.Io;
+using Twine.Native;
+using Twine.Defer;
+using Twine.Logging;
+using Twine.Net.Native;
+
+namespace Twine.Net.Sockets;
+
+// The sending half: buffering, the once-per-iteration flush, Writable interest, and producers (flow control).
+internal abstract unsafe partial class StreamConnection
+{
+    /// <summary>Iovecs gathered per <c>sendmsg</c>; 64 pieces cover a megabyte of chunks, and more just loop.</summary>
+    private const int IovPerSend = 64;
+
+    private IProducer? _producer;
+    private bool _streaming;
+    private bool _producerPaused;
+
+    /// <summary>The registered producer (tests).</summary>
+    internal IProducer? Producer => _producer;
+
+    /// <inheritdoc />
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (_closed || _aborting || _writeShutDown || data.IsEmpty) return;
+        _buffer.Append(data);
+        EnsureFlushScheduled();
+        if (_streaming && !_producerPaused && _buffer.Count > _highWaterMark && _producer is IPushProducer push)
+        {
+            _producerPaused = true;
+            push.PauseProducing();
+        }
+    }
+
+    /// <inheritdoc />
+    public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        foreach (var chunk in data) Write(chunk.Span);
+    }
+
+    /// <inheritdoc />
+    public void RegisterProducer(IProducer producer, bool streaming)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        if (_producer is not null)
+            throw new InvalidOperationException($"Cannot register producer {producer}, because producer {_producer} was never unregistered.");
+        if (streaming && producer is not IPushProducer)
+            throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
+        if (!streaming && producer is not (IPullProducer or IPushProducer))
+            throw new ArgumentException("A non-streaming producer must implement IPullProducer (or IPushProducer).", nameof(producer));
+        if (_closed)
+        {
+            producer.StopProducing();
+            return;
+        }
+        _producer = producer;
+        _streaming = streaming;
+        _producerPaused = false;
+        if (!streaming)
+        {
+            Pull(producer);
+        }
+        else if (_buffer.Count > _highWaterMark)
+        {
+            _producerPaused = true;
+            ((IPushProducer)producer).PauseProducing();
+        }
+    }
+
+    /// <inheritdoc />
+    public void UnregisterProducer()
+    {
+        if (_producer is null) throw new InvalidOperationException("Cannot unregister a producer unless one is registered.");
+        _producer = null;
+        _producerPaused = false;
+        // A close (or half-close) was waiting for the producer to finish: let the flush phase complete it.
+        if (!_closed && (_disconnecting || _writeShutdownRequested)) EnsureFlushScheduled();
+    }
+
+    /// <summary>The flush phase: send what the kernel takes (unless already waiting for Writable readiness).</summary>
+    public void Flush()
+    {
+        _flushScheduled = false;
+        if (_closed || _writableWanted) return;
+        WriteOut();
+    }
+
+    private void EnsureFlushScheduled()
+    {
+        // While Writable interest is on, readiness will write; the flush phase would only find the kernel still full.
+        if (_flushScheduled || _writableWanted || _closed) return;
+        _flushScheduled = true;
+        _loop.ScheduleFlush(this);
+    }
+
+    /// <summary>Sends until the buffer is empty or the kernel is full, then applies what follows from that.</summary>
+    private void WriteOut()
+    {
+        var iov = stackalloc SocketNative.IoVec[IovPerSend];
+        while (_buffer.Count > 0)
+        {
+            int count = _buffer.Gather(iov, IovPerSend, out long total);
+            var message = new SocketNative.MsgHdr { Iov = iov, IovLength = (nuint)count };
+            nint sent = SocketNative.SendMsg(_fd, &message, SocketNative.MSG_NOSIGNAL);
+            if (sent < 0)
+            {
+                int errno = SocketNative.LastError;
+                if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EAGAIN) break;
+                // EPIPE / ECONNRESET: the peer is gone; what is buffered can never be delivered.
+                CloseNow(new Failure(SocketErrors.Lost(errno)), abortive: false);
+                return;
+            }
+            _buffer.Consume(sent);
+            if (sent < total) break;   // a short write: the kernel's buffer is full
+        }
+        SetWritableWanted(_buffer.Count > 0);
+        AfterSend();
+    }
+
+    /// <summary>
+    /// After bytes left: resume a paused producer at the low-water mark; once empty, ask a pull producer for more, or
+    /// finish a pending close or half-close (Twisted's <c>doWrite</c> order: the producer first).
+    /// </summary>
+    private void AfterSend()
+    {
+        if (_buffer.Count > 0)
+        {
+            if (_producerPaused && _buffer.Count <= _lowWaterMark && _producer is IPushProducer push)
+            {
+                _producerPaused = false;
+                Resume(push);
+            }
+            return;
+        }
+        if (_producer is { } producer && (!_streaming || _producerPaused))
+        {
+            _producerPaused = false;
+            if (_streaming) Resume((IPushProducer)producer);
+            else Pull(producer);
+        }
+        else if (_disconnecting && !_aborting)
+        {
+            CloseNow(Net.Protocol.ConnectionDone, abortive: false);
+        }
+        else if (_writeShutdownRequested && !_writeShutDown)
+        {
+            ShutdownWrite();
+        }
+    }
+
+    private void ShutdownWrite()
+    {
+        _writeShutDown = true;
+        // ENOTCONN here means the peer already reset the connection; reading will report that.
+        SocketNative.Shutdown(_fd, SocketNative.SHUT_WR);
+        if (_protocol is not IHalfCloseableProtocol halfCloseable) return;
+        try
+        {
+            halfCloseable.WriteConnectionLost();
+        }
+        catch (Exception ex)
+        {
+            Fail($"{LogPrefix}.WriteConnectionLost", ex);
+        }
+    }
+
+    private void SetWritableWanted(bool wanted)
+    {
+        if (_writableWanted == wanted || _closed) return;
+        _writableWanted = wanted;
+        UpdateInterest();
+    }
+
+    private void Pull(IProducer producer)
+    {
+        try
+        {
+            if (producer is IPullProducer pull) pull.ResumeProducing();
+            else ((IPushProducer)producer).ResumeProducing();
+        }
+        catch (Exception ex)
+        {
+            Fail($"producer {producer}.ResumeProducing", ex);
+        }
+    }
+
+    private void Resume(IPushProducer producer)
+    {
+        try
+        {
+            producer.ResumeProducing();
+        }
+        catch (Exception ex)
+        {
+            Log.Error($"Unhandled error resuming producer {producer} of {this}", ex);
+        }
+    }
+}

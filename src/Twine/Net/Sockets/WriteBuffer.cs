@@ -1,0 +1,110 @@
+using Twine.Net.Native;
+
+namespace Twine.Net.Sockets;
+
+/// <summary>
+/// A transport's outgoing bytes: a linked list of pinned segments, gathered into one <c>sendmsg</c> per flush.
+/// </summary>
+/// <remarks>
+/// <para>Small writes are packed into shared 16 KiB chunks from the reactor's <see cref="WriteSegmentPool"/>; a write
+/// of a chunk or more gets a pinned array of exactly its size. Either way each byte is copied once (the caller's span
+/// is only valid during the call), and never again: sending advances a segment's start instead of moving data.</para>
+/// </remarks>
+internal sealed unsafe class WriteBuffer
+{
+    private readonly WriteSegmentPool _pool;
+    private WriteSegment? _head;
+    private WriteSegment? _tail;
+
+    public WriteBuffer(WriteSegmentPool pool) => _pool = pool;
+
+    /// <summary>Bytes waiting to be sent.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Segments in the list (tests).</summary>
+    public int SegmentCount
+    {
+        get
+        {
+            int n = 0;
+            for (var s = _head; s is not null; s = s.Next) n++;
+            return n;
+        }
+    }
+
+    /// <summary>Copies <paramref name="data"/> to the end of the buffer.</summary>
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        Count += data.Length;
+        if (data.Length >= WriteSegmentPool.ChunkSize)
+        {
+            // A large write: its own array, so it is copied once and sent straight from there.
+            var own = new WriteSegment(data.Length, pooled: false);
+            own.Append(data);
+            Link(own);
+            return;
+        }
+        if (_tail is { Pooled: true } tail)
+        {
+            data = data[tail.Append(data)..];
+            if (data.IsEmpty) return;
+        }
+        var chunk = _pool.Rent();
+        chunk.Append(data);
+        Link(chunk);
+    }
+
+    /// <summary>
+    /// Points up to <paramref name="max"/> iovecs at the waiting bytes, in order; returns how many were filled and, in
+    /// <paramref name="total"/>, how many bytes they cover.
+    /// </summary>
+    public int Gather(SocketNative.IoVec* iov, int max, out long total)
+    {
+        int count = 0;
+        total = 0;
+        for (var s = _head; s is not null && count < max; s = s.Next)
+        {
+            if (s.Length == 0) continue;
+            iov[count].Base = s.Pointer + s.Start;
+            iov[count].Length = (nuint)s.Length;
+            total += s.Length;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Drops the first <paramref name="sent"/> bytes (they were sent), releasing emptied segments.</summary>
+    public void Consume(long sent)
+    {
+        Count -= sent;
+        while (sent > 0 && _head is { } head)
+        {
+            int n = (int)Math.Min(sent, head.Length);
+            head.Start += n;
+            sent -= n;
+            // An emptied chunk goes back to the pool at once: an idle connection holds no buffer memory.
+            if (head.Length == 0) Release(head);
+        }
+    }
+
+    /// <summary>Discards everything (the connection closed) and returns the chunks to the pool.</summary>
+    public void Clear()
+    {
+        while (_head is { } head) Release(head);
+        Count = 0;
+    }
+
+    private void Link(WriteSegment segment)
+    {
+        if (_tail is null) _head = segment;
+        else _tail.Next = segment;
+        _tail = segment;
+    }
+
+    private void Release(WriteSegment head)
+    {
+        _head = head.Next;
+        if (_head is null) _tail = null;
+        _pool.Return(head);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Twine.Net.Sockets;
+
+/// <summary>
+/// One piece of a <see cref="WriteBuffer"/>: a pinned array (so <c>sendmsg</c> can point at it without a
+/// <c>fixed</c> per piece) and the range of it still to be sent.
+/// </summary>
+internal sealed unsafe class WriteSegment
+{
+    private readonly byte[] _array;
+
+    /// <summary>Allocates a pinned segment of <paramref name="capacity"/> bytes.</summary>
+    public WriteSegment(int capacity, bool pooled)
+    {
+        // The pinned object heap: the array never moves, so its address stays valid for as long as we hold it.
+        _array = GC.AllocateUninitializedArray<byte>(capacity, pinned: true);
+        Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
+        Pooled = pooled;
+    }
+
+    /// <summary>The first byte of the array.</summary>
+    public byte* Pointer { get; }
+
+    /// <summary>The array's length.</summary>
+    public int Capacity => _array.Length;
+
+    /// <summary>True for the reusable chunks of a <see cref="WriteSegmentPool"/>; false for a large write's own array.</summary>
+    public bool Pooled { get; }
+
+    /// <summary>The first byte not sent yet.</summary>
+    public int Start;
+
+    /// <summary>One past the last byte written.</summary>
+    public int End;
+
+    /// <summary>The next segment in the buffer.</summary>
+    public WriteSegment? Next;
+
+    /// <summary>Bytes waiting to be sent.</summary>
+    public int Length => End - Start;
+
+    /// <summary>Room left at the end.</summary>
+    public int Free => _array.Length - End;
+
+    /// <summary>Copies as much of <paramref name="data"/> as fits; returns how much that was.</summary>
+    public int Append(ReadOnlySpan<byte> data)
+    {
+        int n = Math.Min(data.Length, Free);
+        data[..n].CopyTo(_array.AsSpan(End));
+        End += n;
+        return n;
+    }
+
+    /// <summary>Empties the segment for reuse.</summary>
+    public void Reset()
+    {
+        Start = End = 0;
+        Next = null;
+    }
+}

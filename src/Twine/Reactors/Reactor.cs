@@ -1,0 +1,234 @@
+using Twine.Reactors.Io;
+using System.Diagnostics;
+using Twine.Time;
+
+namespace Twine.Reactors;
+
+/// <summary>
+/// The reactor: Twine's event loop. One thread runs it; timers, I/O readiness, thread hand-offs and lifecycle events
+/// all become calls on that thread, one at a time, so application code never needs a lock.
+/// </summary>
+/// <remarks>
+/// <para><see cref="Run"/> blocks the calling thread until <see cref="Stop"/> (or <see cref="Crash"/>). Each turn of
+/// the loop runs six phases, documented on the loop method: thread calls, call-soon calls, due timers, write flushes,
+/// shutdown, and a wait for I/O that sleeps in the kernel until there is something to do.</para>
+/// <para>Except where a member says otherwise (<see cref="CallFromThread(Action)"/>, <see cref="CallInThread"/>,
+/// <see cref="BlockingCallFromThread{T}(Func{T})"/>, <see cref="Stop"/>, <see cref="IsInReactorThread"/>), members
+/// must be called on the reactor thread: the thread running <see cref="Run"/>, or before that the thread that created
+/// the reactor.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var reactor = Reactor.Create();
+/// reactor.CallLater(TimeSpan.FromSeconds(1), () => Console.WriteLine("one second later"));
+/// reactor.CallLater(TimeSpan.FromSeconds(2), reactor.Stop);
+/// reactor.Run();
+/// </code>
+/// </example>
+public sealed partial class Reactor : IReactorTime, IDisposable
+{
+    /// <summary>The system event fired when <see cref="Run"/> starts (RE4).</summary>
+    public const string Startup = "startup";
+
+    /// <summary>The system event fired after <see cref="Stop"/>; <see cref="Run"/> returns once all its phases ran (RE5).</summary>
+    public const string Shutdown = "shutdown";
+
+    private readonly ReactorOptions _options;
+    private readonly IPollBackend _backend;
+    private readonly IoTable _io;
+    private readonly TimerQueue _timers;
+    private readonly ThreadCallQueue _threadCalls = new();
+    private readonly CallSoonQueue _callSoon = new();
+    private readonly long _origin = Stopwatch.GetTimestamp();
+    private readonly ReactorSynchronizationContext _syncContext;
+    private int _threadId = Environment.CurrentManagedThreadId;
+    private bool _disposed;
+
+    // Twisted's state flags, with Twisted's meanings: _started = the loop should keep turning; _stopped = Stop()
+    // would fail (initially true: never started); _startedBefore = a Stop() happened, so Run() may not run again;
+    // _justStopped = the shutdown event is due at the end of this iteration.
+    private bool _started;
+    private bool _stopped = true;
+    private bool _startedBefore;
+    private bool _justStopped;
+
+    private Reactor(ReactorOptions options, IPollBackend backend)
+    {
+        _options = options;
+        _backend = backend;
+        _io = new IoTable(backend);
+        _timers = new TimerQueue(this);
+        _syncContext = new ReactorSynchronizationContext(this);
+        // Timers made through the TimeProvider from other threads (Task.Delay, CancellationTokenSource) are posted here.
+        TimeProvider = new ReactorTimeProvider(this, DateTimeOffset.UtcNow, onOwnerThread: () => IsInReactorThread, postToOwner: CallFromThread);
+        _poolSize = options.ThreadPoolSize;
+        // The reactor's own triggers come first in their phases, as in Twisted's __init__ (RE4, RE6).
+        AddSystemEventTrigger(SystemEventPhase.During, Shutdown, Crash);
+        AddSystemEventTrigger(SystemEventPhase.During, Shutdown, DisconnectAll);
+        AddSystemEventTrigger(SystemEventPhase.During, Startup, ReallyStartRunning);
+    }
+
+    /// <summary>
+    /// Creates a reactor. The backend is <paramref name="options"/>' <see cref="ReactorOptions.Backend"/>; when that is
+    /// <see cref="ReactorBackend.Auto"/>, the <c>TWINE_REACTOR</c> environment variable (<c>epoll</c> or <c>poll</c>)
+    /// decides, and otherwise epoll on Linux and poll(2) on other Unixes.
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend.</exception>
+    /// <exception cref="PlatformNotSupportedException">The backend is not available on this OS (Windows is not supported yet).</exception>
+    public static Reactor Create(ReactorOptions? options = null)
+    {
+        options ??= new ReactorOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ThreadPoolSize, 1, nameof(options.ThreadPoolSize));
+        var kind = ResolveBackend(options.Backend, Environment.GetEnvironmentVariable("TWINE_REACTOR"));
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Twine's reactor needs a Unix (epoll or poll).");
+        IPollBackend backend = kind == ReactorBackend.Epoll ? new EpollBackend() : new PollBackend();
+        return new Reactor(options, backend);
+    }
+
+    /// <summary>Picks the backend: an explicit option wins, then the environment variable, then the OS default.</summary>
+    internal static ReactorBackend ResolveBackend(ReactorBackend requested, string? environment)
+    {
+        if (requested != ReactorBackend.Auto) return requested;
+        switch (environment?.Trim().ToLowerInvariant())
+        {
+            case null or "":
+                return OperatingSystem.IsLinux() ? ReactorBackend.Epoll : ReactorBackend.Poll;
+            case "epoll":
+                return ReactorBackend.Epoll;
+            case "poll":
+                return ReactorBackend.Poll;
+            default:
+                throw new ArgumentException($"TWINE_REACTOR='{environment}' names no reactor backend; use 'epoll' or 'poll'.");
+        }
+    }
+
+    /// <summary>The I/O backend in use: "epoll" or "poll".</summary>
+    public string BackendName => _backend.Name;
+
+    /// <summary>
+    /// True while the reactor is running: from the "during startup" phase until <see cref="Crash"/> or the
+    /// "during shutdown" phase (RE4). "before startup" triggers see false.
+    /// </summary>
+    public bool IsRunning { get; private set; }
+
+    /// <summary>True on the reactor's thread (TH3). Any thread.</summary>
+    public bool IsInReactorThread => Environment.CurrentManagedThreadId == Volatile.Read(ref _threadId);
+
+    /// <summary>This reactor's time as a .NET <see cref="System.TimeProvider"/>: timers it creates are reactor timers; they may be created, changed and disposed from any thread.</summary>
+    /// <example>
+    /// <code>
+    /// await Task.Delay(TimeSpan.FromSeconds(1), reactor.TimeProvider);   // resumes on the reactor thread
+    /// </code>
+    /// </example>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Runs the loop on the calling thread, which becomes the reactor thread, until <see cref="Stop"/> has run every
+    /// shutdown phase, or until <see cref="Crash"/>. While it runs, the thread's
+    /// <see cref="SynchronizationContext"/> is the reactor's, so <c>await</c> resumes here.
+    /// </summary>
+    /// <exception cref="ReactorAlreadyRunningException">The reactor is running (RE2).</exception>
+    /// <exception cref="ReactorNotRestartableException">The reactor was stopped before (RE2); only a crash allows a re-run.</exception>
+    public void Run()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_started) throw new ReactorAlreadyRunningException();
+        if (_startedBefore) throw new ReactorNotRestartableException();
+        var previousContext = SynchronizationContext.Current;
+        var previousScheduler = InstallScheduler();
+        SynchronizationContext.SetSynchronizationContext(_syncContext);
+        try
+        {
+            _started = true;
+            _stopped = false;
+            // A full fence: a thread that still saw the old reactor thread (and so skipped the wake-up) enqueued before
+            // reading it, and this thread reads the queue only after this store.
+            Interlocked.Exchange(ref _threadId, Environment.CurrentManagedThreadId);
+            FireSystemEvent(Startup);
+            while (_started) RunOnce(Timeout.Infinite, inRun: true);
+        }
+        catch
+        {
+            // Only the backend itself failing (a bug, or the process out of descriptors) gets here: callbacks are
+            // isolated. Leave the reactor crashed, not half-running, so it can be disposed or run again.
+            _started = false;
+            IsRunning = false;
+            throw;
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+            RestoreScheduler(previousScheduler);
+        }
+    }
+
+    /// <summary>
+    /// Asks the reactor to stop: at the end of the current iteration the "shutdown" event fires (before, during,
+    /// after), and <see cref="Run"/> returns once all three phases have run (RE5). From another thread the request is
+    /// passed on through <see cref="CallFromThread(Action)"/> and never throws.
+    /// </summary>
+    /// <exception cref="ReactorNotRunningException">The reactor never ran, or is already stopping or stopped (RE1).</exception>
+    public void Stop()
+    {
+        if (!IsInReactorThread)
+        {
+            CallFromThread(StopIfRunning);
+            return;
+        }
+        if (_stopped) throw new ReactorNotRunningException();
+        _stopped = true;
+        _justStopped = true;
+        _startedBefore = true;
+    }
+
+    /// <summary>
+    /// Ends the loop at once, without running shutdown triggers (RE7). <see cref="Run"/> may be called again; the
+    /// <see cref="CallWhenRunning"/> calls registered after the crash run on the next start (RE2).
+    /// </summary>
+    public void Crash()
+    {
+        _started = false;
+        IsRunning = false;
+        AddSystemEventTrigger(SystemEventPhase.During, Startup, ReallyStartRunning);
+    }
+
+    /// <summary>
+    /// Runs one iteration of the loop (RE7), waiting for I/O at most <paramref name="delay"/> (zero, the default: just
+    /// look). For tests and for embedding the reactor in another loop; call it on the reactor thread.
+    /// </summary>
+    public void Iterate(TimeSpan delay = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        RunOnce(ToPollMilliseconds(delay), inRun: false);
+    }
+
+    /// <summary>Closes the backend's descriptors and stops the thread pool. The reactor must not be running.</summary>
+    /// <exception cref="InvalidOperationException">Called while <see cref="Run"/> is on the stack.</exception>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        if (_started) throw new InvalidOperationException("Cannot dispose a running reactor; stop it first.");
+        _disposed = true;
+        // A reactor that never ran, or crashed, still has its descriptors registered: close them (RE6's
+        // disconnect-all) rather than leak the sockets. After a clean stop this finds nothing left to do.
+        DisconnectAll();
+        CancelBlockedCallers();
+        StopThreadPool();
+        _threadCalls.Clear();
+        _backend.Dispose();
+    }
+
+    /// <summary>Stops if running; used for stop requests that may race with another stop (signals, other threads).</summary>
+    private void StopIfRunning()
+    {
+        if (!_stopped) Stop();
+    }
+
+    /// <summary>The reactor's own "during startup" trigger: the reactor is now running (RE4).</summary>
+    private void ReallyStartRunning()
+    {
+        IsRunning = true;
+        if (_options.InstallSignalHandlers) InstallSignalHandlers();
+    }
+}
