@@ -37,7 +37,7 @@ public sealed partial class TlsProtocol
     /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
-        if (_lost || _aborted || _closeNotifySent || _writeFailed || data.IsEmpty) return;
+        if (!Writable || data.IsEmpty) return;
         _plain.Write(data);
         FlushPlaintext();
         UpdateProducer();
@@ -47,12 +47,18 @@ public sealed partial class TlsProtocol
     public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (_lost || _aborted || _closeNotifySent || _writeFailed) return;
+        if (!Writable) return;
         // One record sequence for the lot: buffered first, then encrypted in one go.
         foreach (var chunk in data) _plain.Write(chunk.Span);
         FlushPlaintext();
         UpdateProducer();
     }
+
+    /// <summary>
+    /// Whether a write is taken. As in Twisted's TLS (TLS8), nothing written after <see cref="LoseConnection"/> is sent
+    /// unless a producer is still registered: close_notify must be the last thing on the wire.
+    /// </summary>
+    private bool Writable => !_lost && !_aborted && !_closeNotifySent && !_writeFailed && (!_disconnecting || _producer is not null);
 
     private bool CanEncrypt => _handshakeDone && !_writing && !_lost && !_underlyingLost && !_aborted && !_writeFailed && _failure is null;
 

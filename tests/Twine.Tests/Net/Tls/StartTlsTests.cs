@@ -60,7 +60,7 @@ public sealed class StartTlsTests
     }
 
     [Fact]
-    public void ALineProtocolSwitchesToTlsMidStream()
+    public void TLS11_ALineProtocolSwitchesToTlsMidStream()
     {
         var server = new Server(TlsProtocolTests.ServerOptions());
         var client = new Client(TlsProtocolTests.ClientOptions());

@@ -24,7 +24,7 @@ public sealed class TlsFailureTests
     }
 
     [Fact]
-    public void WrongHostName()
+    public void TLS4_WrongHostName()
     {
         var (_, client) = Fail(TlsProtocolTests.ServerOptions(), TlsProtocolTests.ClientOptions("not-localhost.example"));
         var e = Assert.IsType<TlsHostNameMismatchException>(client.LostReason!.Value);
@@ -33,7 +33,7 @@ public sealed class TlsFailureTests
     }
 
     [Fact]
-    public void UntrustedCertificate()
+    public void TLS4_UntrustedCertificate()
     {
         var options = new TlsClientOptions { HostName = "localhost", TrustRoots = [X509CertificateLoader.LoadCertificate(TestCertificates.OtherCa.RawData)] };
         var (server, client) = Fail(TlsProtocolTests.ServerOptions(), options);
@@ -52,7 +52,7 @@ public sealed class TlsFailureTests
     }
 
     [Fact]
-    public void ExpiredCertificate()
+    public void TLS4_ExpiredCertificate()
     {
         var now = DateTimeOffset.UtcNow;
         var expired = TestCertificates.Leaf("localhost", notBefore: now.AddDays(-30), notAfter: now.AddDays(-1));
@@ -63,7 +63,7 @@ public sealed class TlsFailureTests
     }
 
     [Fact]
-    public void NoSharedProtocolVersion()
+    public void TLS4_NoSharedProtocolVersion()
     {
         var serverOptions = TlsProtocolTests.ServerOptions();
         serverOptions.Protocols = SslProtocols.Tls13;

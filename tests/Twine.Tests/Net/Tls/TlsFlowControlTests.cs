@@ -11,7 +11,7 @@ namespace Twine.Tests.Net.Tls;
 public sealed class TlsFlowControlTests
 {
     [Fact]
-    public void AFullTransportBelowPausesTheWrappedStreamingProducerAndADrainedOneResumesIt()
+    public void TLS5_AFullTransportBelowPausesTheWrappedStreamingProducerAndADrainedOneResumesIt()
     {
         var server = new RecordingProtocol();
         var client = new RecordingProtocol();
@@ -68,7 +68,7 @@ public sealed class TlsFlowControlTests
     }
 
     [Fact]
-    public void APullProducerIsAskedForMoreAsTheTransportBelowDrains()
+    public void TLS7_APullProducerIsAskedForMoreAsTheTransportBelowDrains()
     {
         var data = NetTesting.Pattern(300_000);
         var server = new RecordingProtocol();
@@ -102,7 +102,7 @@ public sealed class TlsFlowControlTests
     }
 
     [Fact]
-    public void LoseConnectionWaitsForTheProducerToUnregister()
+    public void TLS6_LoseConnectionWaitsForTheProducerToUnregister()
     {
         var server = new RecordingProtocol();
         var client = new RecordingProtocol();
@@ -122,7 +122,7 @@ public sealed class TlsFlowControlTests
     }
 
     [Fact]
-    public void TheProducerIsStoppedWhenTheConnectionIsLost()
+    public void TLS5_TheProducerIsStoppedWhenTheConnectionIsLost()
     {
         var server = new RecordingProtocol();
         var client = new RecordingProtocol();

@@ -22,7 +22,7 @@ public sealed class TlsProtocolTests
             TlsProtocol.ForClient(client, clientOptions ?? ClientOptions()));
 
     [Fact]
-    public void DataFlowsBothWaysAfterTheHandshake()
+    public void TLS9_DataFlowsBothWaysAfterTheHandshake()
     {
         var server = new EchoProtocol();
         var client = new RecordingProtocol { OnMade = p => p.Transport.Write("hello over tls"u8) };
@@ -67,7 +67,7 @@ public sealed class TlsProtocolTests
     }
 
     [Fact]
-    public void WritesBeforeTheHandshakeAreSentAfterIt()
+    public void TLS1_WritesBeforeTheHandshakeAreSentAfterIt()
     {
         var server = new RecordingProtocol { OnMade = p => p.Transport.Write("early "u8) };
         var client = new RecordingProtocol { OnMade = p => { p.Transport.Write("one "u8); p.Transport.Write("two"u8); } };
@@ -81,7 +81,7 @@ public sealed class TlsProtocolTests
     }
 
     [Fact]
-    public void LoseConnectionSendsPendingDataThenCloseNotifyAndBothSidesCloseCleanly()
+    public void TLS2_LoseConnectionSendsPendingDataThenCloseNotifyAndBothSidesCloseCleanly()
     {
         var server = new RecordingProtocol();
         var client = new RecordingProtocol { OnMade = p => { p.Transport.Write("last words"u8); p.Transport.LoseConnection(); } };
@@ -93,7 +93,7 @@ public sealed class TlsProtocolTests
     }
 
     [Fact]
-    public void APeerClosingWithoutCloseNotifyIsATruncationNotACleanClose()
+    public void TLS3_APeerClosingWithoutCloseNotifyIsATruncationNotACleanClose()
     {
         var server = new RecordingProtocol();
         var client = new RecordingProtocol { OnMade = p => p.Transport.Write("partial"u8) };
@@ -124,7 +124,7 @@ public sealed class TlsProtocolTests
     }
 
     [Fact]
-    public void AlpnIsNegotiatedAndReadableFromTheTransport()
+    public void TLS1_AlpnIsNegotiatedAndReadableFromTheTransportWhenTheHandshakeListenerHears()
     {
         var serverOptions = ServerOptions();
         serverOptions.ApplicationProtocols.Add("h2");
@@ -175,7 +175,7 @@ public sealed class TlsProtocolTests
     }
 
     [Fact]
-    public void LargeWritesArriveIntactAcrossManyRecords()
+    public void TLS10_LargeWritesArriveIntactAcrossManyRecords()
     {
         var data = NetTesting.Pattern(1_000_000);
         var server = new RecordingProtocol();
@@ -194,6 +194,20 @@ public sealed class TlsProtocolTests
         pair.Flush();
         Assert.IsType<InvalidOperationException>(server.LostReason!.Value);
         Assert.True(client.LostReason!.Check<ConnectionLostException>());
+    }
+
+    [Fact]
+    public void TLS8_WritesAfterLoseConnectionAreNotSent()
+    {
+        var server = new RecordingProtocol();
+        var client = new RecordingProtocol();
+        var pair = Connect(server, client);
+        client.Transport.Write("kept"u8);
+        client.Transport.LoseConnection();
+        client.Transport.Write("dropped"u8);
+        pair.Flush();
+        Assert.Equal("kept", Encoding.ASCII.GetString(server.Received));
+        Assert.True(server.LostReason!.Check<ConnectionDoneException>());
     }
 
     internal sealed class HandshakeRecorder : RecordingProtocol, ITlsHandshakeListener
