@@ -27,9 +27,9 @@ public sealed class TlsLoopbackTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private IListeningPort ListenSsl(Reactor reactor, IProtocolFactory factory)
+    private IListeningPort ListenSsl(Reactor reactor, IProtocolFactory factory, int backlog = 50)
     {
-        var endpoint = Endpoints.Server(reactor, $"ssl:0:privateKey={_key}:certKey={_cert}:interface=127.0.0.1");
+        var endpoint = Endpoints.Server(reactor, $"ssl:0:privateKey={_key}:certKey={_cert}:interface=127.0.0.1:backlog={backlog}");
         IListeningPort? port = null;
         endpoint.Listen(factory).AddCallback(p => port = p);
         return port ?? throw new InvalidOperationException("did not listen");
@@ -124,6 +124,49 @@ public sealed class TlsLoopbackTests : IDisposable
         NetTesting.Run(reactor);
         var e = Assert.IsType<TlsHostNameMismatchException>(client.LostReason!.Value);
         Assert.Contains("elsewhere.example", e.Message);
+    }
+
+    [Fact]
+    public void AThousandConcurrentTlsConnectionsEachEchoTheirOwnMessage()
+    {
+        const int count = 1000;
+        using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
+        // A backlog for all of them: with Twisted's 50 the kernel drops SYNs and the clients wait seconds to retry.
+        var port = ListenSsl(reactor, Factory.ForProtocol(() => new EchoProtocol()), backlog: count);
+        int portNumber = ((IPEndPoint)port.Host).Port;
+        var options = new TlsClientOptions { HostName = "localhost", TrustRoots = TestCertificates.Roots };
+        var clients = new List<RecordingProtocol>();
+        int done = 0;
+        reactor.CallWhenRunning(() =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var message = Encoding.ASCII.GetBytes($"client {i:D4}");
+                var client = new RecordingProtocol { OnMade = p => p.Transport.Write(message) };
+                client.OnData = (p, _) => { if (p.ReceivedCount == message.Length) p.Transport.LoseConnection(); };
+                client.OnLost = (_, _) => { if (++done == count) reactor.Stop(); };
+                clients.Add(client);
+                var endpoint = new TlsClientEndpoint(new Tcp4ClientEndpoint(reactor, "127.0.0.1", portNumber), options);
+                // A failed connect counts as finished too, so the run ends and the assertions below say what failed.
+                Endpoints.ConnectProtocol(endpoint, client).AddErrback(f => client.ConnectionLost(f));
+            }
+        });
+        // 2,000 handshakes (both ends in this process) take about 12 s of CPU on a busy 2-core machine: the guard is a
+        // safety net four times the 30 s of the other tests, not a timing assertion.
+        bool tripped = false;
+        var guard = reactor.CallLater(TimeSpan.FromSeconds(120), () =>
+        {
+            tripped = true;
+            reactor.Crash();
+        });
+        reactor.Run();
+        if (guard.IsActive) guard.Cancel();
+        Assert.False(tripped, $"Only {done} of {count} connections finished before the guard tripped.");
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal($"client {i:D4}", Encoding.ASCII.GetString(clients[i].Received));
+            Assert.True(clients[i].LostReason!.Check<ConnectionDoneException>(), clients[i].LostReason!.ToString());
+        }
     }
 
     [Fact]
