@@ -85,6 +85,27 @@ public sealed class TlsInteropTests : IDisposable
     }
 
     [Fact]
+    public void ATwistedClientThatClosesWithoutCloseNotifyIsATruncationNotACleanClose()
+    {
+        TwistedPeer.RequireTwisted();
+        using var reactor = InteropReactor.Create();
+        Collector? server = null;
+        int port = Listen(reactor, ServerOptions(), () => server = new Collector(echo: true) { Stop = () => InteropReactor.StopSoon(reactor) });
+        ChildProcess? peer = null;
+        reactor.CallWhenRunning(() => peer = Python("truncate", port.ToString(), _ca, "localhost", "cut short"));
+        try
+        {
+            InteropReactor.RunGuarded(reactor, () => peer?.Report() ?? "");
+            Assert.Equal("cut short", server!.Text);
+            Assert.IsType<TlsTruncatedException>(server.Lost!.Value);   // TLS3
+        }
+        finally
+        {
+            peer?.Dispose();
+        }
+    }
+
+    [Fact]
     public void OpensslSClientVerifiesAndTalksToATwineServer()
     {
         using var reactor = InteropReactor.Create();

@@ -6,6 +6,8 @@
   python3 tls_peer.py client PORT CA HOST MESSAGE
       Connects to 127.0.0.1:PORT with TLS, checks the server's certificate against CA for HOST (service_identity),
       sends MESSAGE, prints "DATA <text>" once the echo is complete, closes cleanly, prints "LOST <class>" and exits.
+  python3 tls_peer.py truncate PORT CA HOST MESSAGE
+      As client, but closes the TCP connection under TLS without a close_notify (as Twisted's test_unexpectedEOF).
 
 Twisted's TLS is a wrapper protocol over a memory BIO, as Twine's is; OpenSSL is the same on both sides, the code
 that drives it is not. The peer exits when stdin closes or after a hard limit.
@@ -32,8 +34,9 @@ class Echo(protocol.Protocol):
 
 
 class Client(protocol.Protocol):
-    def __init__(self, message):
+    def __init__(self, message, truncate=False):
         self.message = message
+        self.truncate = truncate
         self.received = b""
 
     def connectionMade(self):
@@ -43,7 +46,10 @@ class Client(protocol.Protocol):
         self.received += data
         if len(self.received) >= len(self.message):
             emit("DATA", self.received.decode("ascii"))
-            self.transport.loseConnection()
+            if self.truncate:
+                self.transport.transport.loseConnection()   # TCP FIN, no TLS close_notify
+            else:
+                self.transport.loseConnection()
 
     def connectionLost(self, reason):
         emit("LOST", reason.type.__name__, reason.getErrorMessage().replace("\n", " ")[:200])
@@ -68,12 +74,12 @@ def main():
         factory = protocol.Factory.forProtocol(Echo)
         port = reactor.listenSSL(0, factory, cert.options(), interface="127.0.0.1")
         emit("PORT", port.getHost().port)
-    elif mode == "client":
+    elif mode in ("client", "truncate"):
         port, ca, host, message = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].encode("ascii")
         with open(ca) as f:
             trust = ssl.Certificate.loadPEM(f.read())
         options = ssl.optionsForClientTLS(host, trustRoot=trust)
-        factory = protocol.ClientFactory.forProtocol(lambda: Client(message))
+        factory = protocol.ClientFactory.forProtocol(lambda: Client(message, truncate=mode == "truncate"))
         factory.clientConnectionFailed = lambda connector, reason: (emit("FAILED", reason.getErrorMessage()), stop())
         reactor.connectSSL("127.0.0.1", port, factory, options)
     else:

@@ -114,6 +114,29 @@ public sealed class TlsLoopbackTests : IDisposable
         Assert.True(servers[1].LostReason!.Check<ConnectionDoneException>());
     }
 
+    [Theory]
+    [InlineData("sslmethod=TLSv1_METHOD", typeof(NotSupportedException), "insecure")]
+    [InlineData("sslmethod=BOGUS", typeof(ArgumentException), "Unknown sslmethod")]
+    [InlineData("dhParameters=/nonexistent/dh.pem", typeof(ArgumentException), "dhParameters")]
+    [InlineData("extraCertChain=/nonexistent/chain.pem", typeof(ArgumentException), "chain.pem")]
+    public void EP2_SslServerOptionsThatCannotWorkAreRefusedWhenParsed(string option, Type exception, string message)
+    {
+        using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
+        var e = Assert.Throws(exception, () => Endpoints.Server(reactor, $"ssl:0:privateKey={_key}:certKey={_cert}:{option}"));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void EP2_SslServerTakesACombinedPemFileAndAnExtraChain()
+    {
+        var combined = Path.Combine(_dir, "combined.pem");
+        File.WriteAllText(combined, File.ReadAllText(_cert) + "\n" + File.ReadAllText(_key));
+        using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
+        var endpoint = Assert.IsType<TlsServerEndpoint>(Endpoints.Server(reactor, $"ssl:0:privateKey={combined}:extraCertChain={_ca}:sslmethod=TLSv1_2_METHOD"));
+        Assert.Equal(TestCertificates.Localhost.Thumbprint, endpoint.Options.Certificate.Thumbprint);
+        Assert.Equal(System.Security.Authentication.SslProtocols.Tls12, endpoint.Options.Protocols);
+    }
+
     [Fact]
     public void AWrongHostNameFailsOnlyThatConnection()
     {
