@@ -62,13 +62,16 @@ public sealed partial class TlsProtocol
                 while (CanRead && _heldCount == 0)
                 {
                     ValueTask<int> read;
-                    try
+                    using (InlineScope.Enter())
                     {
-                        read = _ssl.ReadAsync(_readBuffer.AsMemory(0, ReadChunk));
-                    }
-                    catch (Exception ex)
-                    {
-                        read = ValueTask.FromException<int>(ex);
+                        try
+                        {
+                            read = _ssl.ReadAsync(_readBuffer.AsMemory(0, ReadChunk));
+                        }
+                        catch (Exception ex)
+                        {
+                            read = ValueTask.FromException<int>(ex);
+                        }
                     }
                     var awaiter = read.ConfigureAwait(false).GetAwaiter();
                     if (!awaiter.IsCompleted)
@@ -92,6 +95,7 @@ public sealed partial class TlsProtocol
     /// <summary>SslStream's pending read finished; this runs inline inside the <c>DataReceived</c> that fed it.</summary>
     private void OnReadCompleted()
     {
+        CheckThread();
         _readPending = false;
         var awaiter = _readAwaiter;
         _readAwaiter = default;

@@ -101,6 +101,7 @@ public sealed partial class TlsProtocol
 
     private void OnWriteCompleted()
     {
+        CheckThread();
         var awaiter = _writeAwaiter;
         _writeAwaiter = default;
         WriteDone(awaiter);

@@ -49,6 +49,7 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
     private SslStream _ssl = null!;
     private string? _serverName;
 
+    private int _thread;
     private bool _handshakeDone;
     private bool _underlyingLost;
     private bool _lost;
@@ -146,6 +147,7 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
         ArgumentNullException.ThrowIfNull(transport);
         if (_underlying is not null) throw new InvalidOperationException("A TLS layer serves one connection only.");
         _underlying = transport;
+        _thread = Environment.CurrentManagedThreadId;
         _cipher = new CipherStream(WriteCiphertext);
         _ssl = new SslStream(_cipher, leaveInnerStreamOpen: false);
         _readBuffer = ArrayPool<byte>.Shared.Rent(ReadChunk);
@@ -268,6 +270,7 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
 
     private void OnHandshakeDone(Task task)
     {
+        CheckThread();
         if (task.IsFaulted)
         {
             var error = task.Exception!.InnerException ?? task.Exception;
@@ -295,6 +298,16 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
         FlushPlaintext();
         PumpReads();
         TryFinishClose();
+    }
+
+    /// <summary>
+    /// Every SslStream continuation must run inline on the connection's thread (see <see cref="InlineScope"/>). If the
+    /// runtime ever dispatched one elsewhere, say so loudly rather than corrupt the connection's state in silence.
+    /// </summary>
+    private void CheckThread()
+    {
+        if (Environment.CurrentManagedThreadId != _thread)
+            Log.Error($"TLS continuation of {this} ran on thread {Environment.CurrentManagedThreadId}, not the connection's thread {_thread}: this is a bug in Twine's TLS layer.");
     }
 
     /// <summary>Closes the transport below (flushing any alert the session wrote) unless it is already gone.</summary>

@@ -42,6 +42,7 @@ public sealed class TlsLoopbackTests : IDisposable
     [Fact]
     public void EchoThroughSslAndTlsEndpointStringsWithEveryCallbackOnTheReactorThread()
     {
+        using var offThreadContinuations = new Twine.Tests.Reactors.ReactorTesting.LogCapture("TLS continuation");
         using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
         var offThread = new List<string>();
         void Check(string where)
@@ -74,6 +75,7 @@ public sealed class TlsLoopbackTests : IDisposable
         Assert.True(client.LostReason!.Check<ConnectionDoneException>(), client.LostReason.ToString());
         Assert.NotNull(server);
         Assert.Empty(offThread);
+        Assert.Empty(offThreadContinuations.Events);
         var tls = Assert.IsAssignableFrom<ITlsTransport>(client.Transport);
         Assert.Equal("localhost", tls.ServerName);
     }
