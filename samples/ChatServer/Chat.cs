@@ -1,6 +1,7 @@
 using Twine;
 using System.Text;
 using Twine.Defer;
+using Twine.Net;
 using Twine.Protocols;
 
 namespace ChatServer;
@@ -19,7 +20,20 @@ public sealed class Chat : LineReceiver
     /// <summary>The chosen name, once accepted.</summary>
     public string? Name => _name;
 
-    protected override void ConnectionMade() => SendLine("What's your name?");
+    /// <summary>Unsent bytes a user may have waiting before the server drops them.</summary>
+    public const long WriteBufferLimit = 1024 * 1024;
+
+    protected override void ConnectionMade()
+    {
+        // Chat output is caused by other users, so a user who stops reading would make the server buffer everyone's
+        // messages for them without end: past the limit they are dropped instead.
+        if (Transport is ISocketTransport socket)
+        {
+            socket.WriteBufferLimit = WriteBufferLimit;
+            socket.WriteBufferPolicy = WriteBufferPolicy.Close;
+        }
+        SendLine("What's your name?");
+    }
 
     protected override void LineReceived(ReadOnlySpan<byte> line)
     {

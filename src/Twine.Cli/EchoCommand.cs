@@ -3,6 +3,7 @@ using System.Net;
 using Twine.Net;
 using Twine.Reactors;
 using Twine.Net.Endpoints;
+using Twine.Protocols;
 
 namespace Twine.Cli;
 
@@ -55,7 +56,7 @@ internal static class EchoCommand
         int exit = ExitCodes.Success;
         reactor.CallWhenRunning(() =>
         {
-            _ = endpoint.Listen(Factory.ForProtocol<EchoProtocol>()).AddCallbacks(
+            _ = endpoint.Listen(Factory.ForProtocol<Echo>()).AddCallbacks(
                 port =>
                 {
                     output.WriteLine($"twine echo: listening on {Describe(port.Host)} (Ctrl-C stops)");
@@ -79,10 +80,4 @@ internal static class EchoCommand
         IPEndPoint ip => ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip.Address}]:{ip.Port}" : $"{ip.Address}:{ip.Port}",
         _ => host.ToString() ?? "?",
     };
-
-    /// <summary>Writes back whatever arrives.</summary>
-    private sealed class EchoProtocol : Protocol
-    {
-        public override void DataReceived(ReadOnlySpan<byte> data) => Transport!.Write(data);
-    }
 }

@@ -28,7 +28,7 @@ public sealed class LoopbackTransport : ISwitchableTransport
 {
     private readonly ArrayBufferWriter<byte> _outgoing = new();
     private readonly ArrayBufferWriter<byte> _incoming = new();
-    private bool _producerPaused;
+    private readonly ProducerSlot _producer = new();
     private bool _abortRequested;
     private bool _writeShutdownRequested;
     private bool _peerFinishedWriting;
@@ -79,10 +79,10 @@ public sealed class LoopbackTransport : ISwitchableTransport
     public bool ReadingPaused { get; private set; }
 
     /// <summary>The registered producer, or null.</summary>
-    public IProducer? Producer { get; private set; }
+    public IProducer? Producer => _producer.Producer;
 
     /// <summary>Whether the registered producer is streaming.</summary>
-    public bool Streaming { get; private set; }
+    public bool Streaming => _producer.Streaming;
 
     /// <summary>Bytes written and not yet moved by the pump.</summary>
     public int PendingOutgoing => _outgoing.WrittenCount;
@@ -95,11 +95,7 @@ public sealed class LoopbackTransport : ISwitchableTransport
     {
         if (Closed || WriteClosed || _abortRequested || data.IsEmpty) return;
         _outgoing.Write(data);
-        if (Producer is IPushProducer push && Streaming && !_producerPaused && _outgoing.WrittenCount > BufferSize)
-        {
-            _producerPaused = true;
-            push.PauseProducing();
-        }
+        _producer.Written(_outgoing.WrittenCount, BufferSize);
     }
 
     /// <summary>Queues each buffer in order.</summary>
@@ -126,29 +122,10 @@ public sealed class LoopbackTransport : ISwitchableTransport
     /// <summary>Attaches a producer; a non-streaming one is asked for data at once. On a closed transport the producer is stopped instead.</summary>
     /// <exception cref="InvalidOperationException">A producer is already registered.</exception>
     /// <exception cref="ArgumentException">The producer does not implement the interface <paramref name="streaming"/> calls for.</exception>
-    public void RegisterProducer(IProducer producer, bool streaming)
-    {
-        ArgumentNullException.ThrowIfNull(producer);
-        if (Producer is not null) throw new InvalidOperationException("Cannot register two producers");
-        ProducerRules.CheckKind(producer, streaming);
-        if (Closed)
-        {
-            producer.StopProducing();
-            return;
-        }
-        Producer = producer;
-        Streaming = streaming;
-        _producerPaused = false;
-        if (!streaming) ProducerRules.Pull(producer);
-    }
+    public void RegisterProducer(IProducer producer, bool streaming) => _producer.Register(producer, streaming, Closed);
 
-    /// <summary>Detaches the producer.</summary>
-    /// <exception cref="InvalidOperationException">No producer is registered.</exception>
-    public void UnregisterProducer()
-    {
-        if (Producer is null) throw new InvalidOperationException("Cannot unregister a producer unless one is registered");
-        Producer = null;
-    }
+    /// <summary>Detaches the producer (allowed at any time, as on a real transport).</summary>
+    public void UnregisterProducer() => _producer.Unregister();
 
     /// <summary>Stops delivering received bytes to the protocol until <see cref="ResumeProducing"/>.</summary>
     public void PauseProducing() => ReadingPaused = true;
@@ -240,16 +217,7 @@ public sealed class LoopbackTransport : ISwitchableTransport
     {
         // As a real transport does when its send buffer empties: a paused push producer resumes, a pull producer is
         // asked for the next piece.
-        if (Producer is null || Closed) return;
-        if (!Streaming)
-        {
-            ProducerRules.Pull(Producer);
-        }
-        else if (_producerPaused)
-        {
-            _producerPaused = false;
-            ((IPushProducer)Producer).ResumeProducing();
-        }
+        if (!Closed) _producer.Drained(0, 0);
     }
 
     private void Close(Exception reason)
@@ -258,11 +226,7 @@ public sealed class LoopbackTransport : ISwitchableTransport
         Disconnecting = true;
         _outgoing.Clear();
         Other._peerFinishedWriting = true;
-        if (Producer is { } producer)
-        {
-            Producer = null;
-            producer.StopProducing();
-        }
+        _producer.Stop();
         var failure = new Failure(reason);
         CloseReason = failure;
         Protocol.ConnectionLost(failure);

@@ -106,8 +106,9 @@ public class MemoryTransport : ITransport
     public void RegisterProducer(IProducer producer, bool streaming)
     {
         ArgumentNullException.ThrowIfNull(producer);
+        // StringTransport records the producer and asks nothing of it: the kind checks are the shared ones.
         if (Producer is not null) throw new InvalidOperationException("Cannot register two producers");
-        ProducerRules.CheckKind(producer, streaming);
+        ProducerSlot.CheckKind(producer, streaming);
         Producer = producer;
         Streaming = streaming;
     }

@@ -30,6 +30,7 @@ public sealed class LayerTests
         ["Twine.Net.Tls"] = 7,         // TLS as a layer over any transport (ITransport only)
         ["Twine.Net.Endpoints"] = 8,
         ["Twine.Protocols"] = 8,
+        ["Twine.Protocols.Amp"] = 8,   // AMP: boxes, commands, AmpProtocol (uses the framing buffer of Twine.Protocols)
         ["Twine.Reactors"] = 9,        // the Reactor: composes the loop, time, threads and the transports
     };
 

@@ -19,7 +19,7 @@ public interface IReactorTcp
     /// <param name="factory">Builds one protocol per accepted connection.</param>
     /// <param name="backlog">The listen(2) queue length.</param>
     /// <param name="interfaceAddress">The local address to bind; "" binds all IPv4 interfaces, "::" all IPv6 ones.</param>
-    IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = 50, string interfaceAddress = "");
+    IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = ListenBacklog.Default, string interfaceAddress = "");
 
     /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/>, reporting to <paramref name="factory"/>.</summary>
     /// <param name="host">A host name or IP address literal.</param>

@@ -18,7 +18,7 @@ public interface IReactorUnix
     /// <param name="backlog">The listen(2) queue length.</param>
     /// <param name="mode">The socket file's permissions (default 0666, as in Twisted).</param>
     /// <param name="wantPid">Whether to keep a lock file beside the socket so a second server can tell it is in use.</param>
-    IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = 50, int mode = 0x1B6, bool wantPid = false);
+    IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = ListenBacklog.Default, int mode = 0x1B6, bool wantPid = false);
 
     /// <summary>Connects to the socket file <paramref name="path"/>, reporting to <paramref name="factory"/>.</summary>
     /// <param name="path">The socket's path.</param>

@@ -9,6 +9,9 @@ namespace Twine.Net;
 /// <see cref="BufferedBytes"/> rises above <see cref="HighWaterMark"/>, and resumed when it falls to
 /// <see cref="LowWaterMark"/>; a non-streaming producer is asked for more each time the buffer empties. So a fast
 /// writer to a slow reader holds at most about the high-water mark plus one write in memory.</para>
+/// <para>Protocols that write without a producer (an echo server, a chat broadcast) bound their memory with
+/// <see cref="WriteBufferLimit"/>: past it the transport stops reading from the peer, or drops it
+/// (<see cref="WriteBufferPolicy"/>).</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -30,4 +33,14 @@ public interface ISocketTransport : ITransport
     /// <summary>A paused streaming producer is resumed when the buffer drains to this many bytes. Default 16 KiB.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative, or more than <see cref="HighWaterMark"/>.</exception>
     int LowWaterMark { get; set; }
+
+    /// <summary>
+    /// The most bytes that may wait to be sent before <see cref="WriteBufferPolicy"/> applies. Default: no limit
+    /// (<see cref="long.MaxValue"/>), as in Twisted, where a protocol that writes without a producer buffers all it writes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than <see cref="HighWaterMark"/>.</exception>
+    long WriteBufferLimit { get; set; }
+
+    /// <summary>What happens when more than <see cref="WriteBufferLimit"/> bytes wait. Default <see cref="Net.WriteBufferPolicy.PauseReading"/>.</summary>
+    WriteBufferPolicy WriteBufferPolicy { get; set; }
 }

@@ -18,4 +18,13 @@ public interface ITcpTransport : ISocketTransport
 
     /// <summary>SO_KEEPALIVE: probe an idle connection to detect a vanished peer. False by default.</summary>
     bool KeepAlive { get; set; }
+
+    /// <summary>
+    /// Turns on TCP keepalive with the given timing: after <paramref name="idle"/> without traffic the kernel sends
+    /// a probe every <paramref name="interval"/>, and after <paramref name="probes"/> unanswered ones the connection
+    /// is lost (with a timed-out error). This finds peers that vanished without a word (a crashed host, a dropped
+    /// NAT mapping), which an idle timeout cannot tell from a quiet one.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A time under one second, or fewer than one probe.</exception>
+    void SetKeepAlive(TimeSpan idle, TimeSpan interval, int probes);
 }

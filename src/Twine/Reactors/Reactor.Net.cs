@@ -28,7 +28,7 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     /// Console.WriteLine(port.Host);           // 127.0.0.1:&lt;the port the OS chose&gt;
     /// </code>
     /// </example>
-    public IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = 50, string interfaceAddress = "")
+    public IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = ListenBacklog.Default, string interfaceAddress = "")
     {
         CheckNetworkCall();
         return TcpPort.Listen(this, port, factory, backlog, interfaceAddress);
@@ -73,7 +73,7 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     /// reactor.ListenUnix("/run/app.sock", Factory.ForProtocol&lt;Echo&gt;(), mode: Convert.ToInt32("660", 8), wantPid: true);
     /// </code>
     /// </example>
-    public IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = 50, int mode = 0x1B6, bool wantPid = false)
+    public IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = ListenBacklog.Default, int mode = 0x1B6, bool wantPid = false)
     {
         CheckNetworkCall();
         return UnixPort.Listen(this, path, factory, backlog, mode, wantPid);

@@ -55,7 +55,11 @@ internal sealed class ChildProcess : IDisposable
         _process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            lock (_stderr) _stderr.AppendLine(e.Data);
+            lock (_stderr)
+            {
+                _stderr.AppendLine(e.Data);
+                Monitor.PulseAll(_stderr);
+            }
         };
         _process.Start();
         _process.BeginOutputReadLine();
@@ -75,6 +79,26 @@ internal sealed class ChildProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The process id (for /proc).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Waits until stderr contains <paramref name="text"/>; fails the test after <see cref="Patience"/> or if the process exits first.</summary>
+    public void WaitForStderr(string text)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        lock (_stderr)
+        {
+            while (!_stderr.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) Assert.Fail($"{_description} did not print \"{text}\" on stderr within {Patience.TotalSeconds} s{Report()}");
+                if (_process.HasExited) Assert.Fail($"{_description} exited (code {_process.ExitCode}) without printing \"{text}\"{Report()}");
+                // Wake up now and then: an exit does not pulse.
+                Monitor.Wait(_stderr, left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+            }
+        }
+    }
 
     public int ExitCode => _process.ExitCode;
 

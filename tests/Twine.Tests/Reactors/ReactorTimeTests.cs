@@ -156,14 +156,19 @@ public sealed class ReactorTimeTests
             var tasks = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(2), reactor.TimeProvider);
+                var callbackRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var registration = cts.Token.Register(() =>
                 {
                     if (reactor.IsInReactorThread) Interlocked.Increment(ref firedOnReactor);
                     else Interlocked.Increment(ref firedElsewhere);
+                    callbackRan.TrySetResult();
                 });
                 // A timer made and dropped again off the reactor thread, before it can fire.
                 using (var unused = new CancellationTokenSource(TimeSpan.FromHours(1), reactor.TimeProvider)) { }
                 await Task.Delay(TimeSpan.FromMilliseconds(5), reactor.TimeProvider).ConfigureAwait(false);
+                // IsCancellationRequested turns true when Cancel starts, before it runs the callbacks: disposing the
+                // registration then could drop a callback that has not run yet. Wait for the callback itself.
+                await callbackRan.Task.ConfigureAwait(false);
                 if (cts.IsCancellationRequested) Interlocked.Increment(ref cancelledTokens);
                 registration.Dispose();
             })).ToArray();

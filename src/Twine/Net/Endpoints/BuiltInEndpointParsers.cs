@@ -9,9 +9,9 @@ namespace Twine.Net.Endpoints;
 /// </summary>
 internal static class BuiltInEndpointParsers
 {
-    private static readonly EndpointSignature s_tcpServer = new("tcp", "port", "interface=", "backlog=50");
-    private static readonly EndpointSignature s_tcp6Server = new("tcp6", "port", "backlog=50", "interface=::");
-    private static readonly EndpointSignature s_unixServer = new("unix", "address", "mode=666", "backlog=50", "lockfile=1");
+    private static readonly EndpointSignature s_tcpServer = new("tcp", "port", "interface=", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private static readonly EndpointSignature s_tcp6Server = new("tcp6", "port", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "interface=::");
+    private static readonly EndpointSignature s_unixServer = new("unix", "address", "mode=666", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "lockfile=1");
     private static readonly EndpointSignature s_tcpClient = new("TCP4ClientEndpoint", "host", "port", "timeout=30", "bindAddress?");
     private static readonly EndpointSignature s_unixClient = new("UNIXClientEndpoint", "path", "timeout=30", "checkPID?");
 

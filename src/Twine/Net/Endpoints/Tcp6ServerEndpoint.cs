@@ -6,9 +6,9 @@ namespace Twine.Net.Endpoints;
 /// var endpoint = Endpoints.Server(reactor, @"tcp6:8080:interface=\:\:1");   // IPv6 colons escaped
 /// </code>
 /// </example>
-public sealed class Tcp6ServerEndpoint : Tcp4ServerEndpoint
+public sealed class Tcp6ServerEndpoint : TcpServerEndpoint
 {
-    /// <summary>Creates the endpoint; nothing listens until <see cref="Tcp4ServerEndpoint.Listen"/>.</summary>
-    public Tcp6ServerEndpoint(IReactorTcp reactor, int port, int backlog = 50, string interfaceAddress = "::")
+    /// <summary>Creates the endpoint; nothing listens until <see cref="TcpServerEndpoint.Listen"/>.</summary>
+    public Tcp6ServerEndpoint(IReactorTcp reactor, int port, int backlog = ListenBacklog.Default, string interfaceAddress = "::")
         : base(reactor, port, backlog, interfaceAddress) { }
 }

@@ -13,7 +13,7 @@ namespace Twine.Net.Endpoints;
 internal static class TlsEndpointParsers
 {
     private static readonly EndpointSignature s_sslServer = new("ssl", "port", "privateKey=server.pem", "certKey?", "sslmethod?",
-        "interface=", "backlog=50", "extraCertChain?", "dhParameters?");
+        "interface=", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "extraCertChain?", "dhParameters?");
 
     private static readonly EndpointSignature s_sslClient = new("SSL4ClientEndpoint", "host", "port", "timeout=30", "bindAddress?",
         "certKey?", "privateKey?", "caCertsDir?", "hostname?");

@@ -19,7 +19,7 @@ public sealed class UnixServerEndpoint : IStreamServerEndpoint
     /// <param name="backlog">The listen queue length.</param>
     /// <param name="mode">The socket file's permissions (0666 by default).</param>
     /// <param name="wantPid">Whether to keep a lock file naming this process beside the socket.</param>
-    public UnixServerEndpoint(IReactorUnix reactor, string address, int backlog = 50, int mode = 0x1B6, bool wantPid = false)
+    public UnixServerEndpoint(IReactorUnix reactor, string address, int backlog = ListenBacklog.Default, int mode = 0x1B6, bool wantPid = false)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         ArgumentNullException.ThrowIfNull(address);

@@ -41,6 +41,9 @@ internal static unsafe partial class SocketNative
     internal const int SO_LINGER = 13;
     internal const int IPPROTO_TCP = 6;
     internal const int TCP_NODELAY = 1;
+    internal const int TCP_KEEPIDLE = 4;
+    internal const int TCP_KEEPINTVL = 5;
+    internal const int TCP_KEEPCNT = 6;
     internal const int IPPROTO_IPV6 = 41;
     internal const int IPV6_V6ONLY = 26;
 

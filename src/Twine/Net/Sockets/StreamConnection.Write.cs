@@ -12,12 +12,10 @@ internal abstract unsafe partial class StreamConnection
     /// <summary>Iovecs gathered per <c>sendmsg</c>; 64 pieces cover a megabyte of chunks, and more just loop.</summary>
     private const int IovPerSend = 64;
 
-    private IProducer? _producer;
-    private bool _streaming;
-    private bool _producerPaused;
+    private readonly ProducerSlot _producer = new();
 
     /// <summary>The registered producer (tests).</summary>
-    internal IProducer? Producer => _producer;
+    internal IProducer? Producer => _producer.Producer;
 
     /// <inheritdoc />
     public void Write(ReadOnlySpan<byte> data)
@@ -25,10 +23,20 @@ internal abstract unsafe partial class StreamConnection
         if (_closed || _aborting || _writeShutDown || data.IsEmpty) return;
         _buffer.Append(data);
         EnsureFlushScheduled();
-        if (_streaming && !_producerPaused && _buffer.Count > _highWaterMark && _producer is IPushProducer push)
+        _producer.Written(_buffer.Count, _highWaterMark);
+        if (_buffer.Count > _writeBufferLimit) WriteBufferFull();
+    }
+
+    private void WriteBufferFull()
+    {
+        if (WriteBufferPolicy == WriteBufferPolicy.Close)
         {
-            _producerPaused = true;
-            push.PauseProducing();
+            Abort(new WriteBufferFullException(_writeBufferLimit));
+        }
+        else if (!_readingPausedByBuffer)
+        {
+            _readingPausedByBuffer = true;
+            UpdateInterest();
         }
     }
 
@@ -42,43 +50,16 @@ internal abstract unsafe partial class StreamConnection
     /// <inheritdoc />
     public void RegisterProducer(IProducer producer, bool streaming)
     {
-        ArgumentNullException.ThrowIfNull(producer);
-        if (_producer is not null)
-            throw new InvalidOperationException($"Cannot register producer {producer}, because producer {_producer} was never unregistered.");
-        if (streaming && producer is not IPushProducer)
-            throw new ArgumentException("A streaming producer must implement IPushProducer.", nameof(producer));
-        if (!streaming && producer is not (IPullProducer or IPushProducer))
-            throw new ArgumentException("A non-streaming producer must implement IPullProducer (or IPushProducer).", nameof(producer));
-        if (_closed)
-        {
-            producer.StopProducing();
-            return;
-        }
-        _producer = producer;
-        _streaming = streaming;
-        _producerPaused = false;
-        if (!streaming)
-        {
-            Pull(producer);
-        }
-        else if (_buffer.Count > _highWaterMark)
-        {
-            _producerPaused = true;
-            ((IPushProducer)producer).PauseProducing();
-        }
+        if (_producer.Register(producer, streaming, _closed)) _producer.Written(_buffer.Count, _highWaterMark);
     }
 
-    /// <inheritdoc />
     public void UnregisterProducer()
     {
-        if (_producer is null) throw new InvalidOperationException("Cannot unregister a producer unless one is registered.");
-        _producer = null;
-        _producerPaused = false;
+        _producer.Unregister();
         // A close (or half-close) was waiting for the producer to finish: let the flush phase complete it.
         if (!_closed && (_disconnecting || _writeShutdownRequested)) EnsureFlushScheduled();
     }
 
-    /// <summary>The flush phase: send what the kernel takes (unless already waiting for Writable readiness).</summary>
     public void Flush()
     {
         _flushScheduled = false;
@@ -125,22 +106,23 @@ internal abstract unsafe partial class StreamConnection
     /// </summary>
     private void AfterSend()
     {
-        if (_buffer.Count > 0)
+        if (_readingPausedByBuffer && _buffer.Count <= _lowWaterMark)
         {
-            if (_producerPaused && _buffer.Count <= _lowWaterMark && _producer is IPushProducer push)
-            {
-                _producerPaused = false;
-                Resume(push);
-            }
+            _readingPausedByBuffer = false;
+            UpdateInterest();
+        }
+        bool called;
+        try
+        {
+            called = _producer.Drained(_buffer.Count, _lowWaterMark);
+        }
+        catch (Exception ex)
+        {
+            Fail($"producer {_producer.Producer}.ResumeProducing", ex);
             return;
         }
-        if (_producer is { } producer && (!_streaming || _producerPaused))
-        {
-            _producerPaused = false;
-            if (_streaming) Resume((IPushProducer)producer);
-            else Pull(producer);
-        }
-        else if (_disconnecting && !_aborting)
+        if (called || _buffer.Count > 0) return;
+        if (_disconnecting && !_aborting)
         {
             CloseNow(Net.Protocol.ConnectionDone, abortive: false);
         }
@@ -171,30 +153,5 @@ internal abstract unsafe partial class StreamConnection
         if (_writableWanted == wanted || _closed) return;
         _writableWanted = wanted;
         UpdateInterest();
-    }
-
-    private void Pull(IProducer producer)
-    {
-        try
-        {
-            if (producer is IPullProducer pull) pull.ResumeProducing();
-            else ((IPushProducer)producer).ResumeProducing();
-        }
-        catch (Exception ex)
-        {
-            Fail($"producer {producer}.ResumeProducing", ex);
-        }
-    }
-
-    private void Resume(IPushProducer producer)
-    {
-        try
-        {
-            producer.ResumeProducing();
-        }
-        catch (Exception ex)
-        {
-            Log.Error($"Unhandled error resuming producer {producer} of {this}", ex);
-        }
     }
 }

@@ -35,11 +35,14 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     private bool _writeShutDown;
     private bool _readClosed;
     private bool _readingPaused;
+    private bool _readingPausedByBuffer;
+    private Exception? _abortReason;
     private bool _flushScheduled;
     private bool _writableWanted;
 
     private int _highWaterMark = 64 * 1024;
     private int _lowWaterMark = 16 * 1024;
+    private long _writeBufferLimit = long.MaxValue;
 
     protected StreamConnection(IIoLoop loop, int fd, EndPoint host, EndPoint peer)
     {
@@ -112,6 +115,20 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
             _lowWaterMark = value;
         }
     }
+
+    /// <inheritdoc />
+    public long WriteBufferLimit
+    {
+        get => _writeBufferLimit;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, _highWaterMark);
+            _writeBufferLimit = value;
+        }
+    }
+
+    /// <inheritdoc />
+    public WriteBufferPolicy WriteBufferPolicy { get; set; }
 
     /// <summary>
     /// Registers the socket for reading and connects <paramref name="protocol"/> (its <c>MakeConnection</c>). A
@@ -228,14 +245,18 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     }
 
     /// <inheritdoc />
-    public void AbortConnection()
+    public void AbortConnection() => Abort(new ConnectionAbortedException());
+
+    private void Abort(Exception reason)
     {
         if (_closed || _aborting) return;
         _aborting = true;
         _disconnecting = true;
-        // The socket goes now, with a reset; the protocol hears about it on the next turn, not inside its own call.
+        // The socket goes now, with a reset; the protocol hears about it on the next turn, not inside its own call
+        // (which may be another connection's callback, iterating over its peers).
         Teardown(abortive: true);
-        _loop.CallSoon(static state => ((StreamConnection)state!).NotifyLost(new Failure(new ConnectionAbortedException())), this);
+        _abortReason = reason;
+        _loop.CallSoon(static state => ((StreamConnection)state!).NotifyLost(new Failure(((StreamConnection)state!)._abortReason!)), this);
     }
 
     /// <summary>
@@ -270,12 +291,11 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
 
     private void NotifyLost(Failure reason)
     {
-        if (_producer is { } producer)
+        if (_producer.Producer is { } producer)
         {
-            _producer = null;
             try
             {
-                producer.StopProducing();
+                _producer.Stop();
             }
             catch (Exception ex)
             {
@@ -305,7 +325,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     {
         if (_registration is not { IsRegistered: true } registration) return;
         var interest = IoEvents.None;
-        if (!_readingPaused && !_readClosed && !_disconnecting) interest |= IoEvents.Readable;
+        if (!_readingPaused && !_readingPausedByBuffer && !_readClosed && !_disconnecting) interest |= IoEvents.Readable;
         if (_writableWanted) interest |= IoEvents.Writable;
         registration.Interest = interest;
     }

@@ -199,13 +199,21 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
             if (_fd >= 0) LibC.Close(_fd);
             OnClosed();
             Log.Info($"({GetType().Name} {Host} Closed)");
-            _factory.DoStop();
+            try
+            {
+                _factory.DoStop();
+            }
+            catch (Exception ex)
+            {
+                // The port is closed either way; the caller hears about the factory's error (TCP2).
+                return Deferred.Fail<Unit>(ex);
+            }
         }
         return Deferred.Succeed();
     }
 
     /// <inheritdoc />
-    public void OnReactorShutdown() => StopListening();
+    public void OnReactorShutdown() => StopListening().AddErrback(f => Log.Error($"Unhandled error stopping {this}", f));
 
     private string FactoryName => _factory is Factory f ? f.LogPrefix : _factory.GetType().Name;
 

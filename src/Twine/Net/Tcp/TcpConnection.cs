@@ -38,4 +38,23 @@ internal sealed class TcpConnection : StreamConnection, ITcpTransport
             _keepAlive = value;
         }
     }
+
+    /// <inheritdoc />
+    public void SetKeepAlive(TimeSpan idle, TimeSpan interval, int probes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(idle, TimeSpan.FromSeconds(1));
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.FromSeconds(1));
+        ArgumentOutOfRangeException.ThrowIfLessThan(probes, 1);
+        if (Closed) return;
+        SocketNative.SetIntOption(Fd, SocketNative.IPPROTO_TCP, SocketNative.TCP_KEEPIDLE, (int)idle.TotalSeconds);
+        SocketNative.SetIntOption(Fd, SocketNative.IPPROTO_TCP, SocketNative.TCP_KEEPINTVL, (int)interval.TotalSeconds);
+        SocketNative.SetIntOption(Fd, SocketNative.IPPROTO_TCP, SocketNative.TCP_KEEPCNT, probes);
+        KeepAlive = true;
+    }
+
+    /// <summary>The kernel's keepalive settings for this socket: idle seconds, interval seconds, probes (tests).</summary>
+    internal (int Idle, int Interval, int Probes) KeepAliveSettings => (
+        SocketNative.GetIntOption(Fd, SocketNative.IPPROTO_TCP, SocketNative.TCP_KEEPIDLE),
+        SocketNative.GetIntOption(Fd, SocketNative.IPPROTO_TCP, SocketNative.TCP_KEEPINTVL),
+        SocketNative.GetIntOption(Fd, SocketNative.IPPROTO_TCP, SocketNative.TCP_KEEPCNT));
 }

@@ -71,7 +71,7 @@ public sealed class EndpointParserTests
     public void EP2_SimpleTcp()
     {
         var e = Assert.IsType<Tcp4ServerEndpoint>(Endpoints.Server(_reactor, "tcp:80"));
-        Assert.Equal((80, 50, ""), (e.Port, e.Backlog, e.Interface));
+        Assert.Equal((80, ListenBacklog.Default, ""), (e.Port, e.Backlog, e.Interface));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class EndpointParserTests
     public void EP2_SimpleUnixWantsALockFileByDefault()
     {
         var e = Assert.IsType<UnixServerEndpoint>(Endpoints.Server(_reactor, "unix:/var/foo/bar"));
-        Assert.Equal(("/var/foo/bar", 50, Convert.ToInt32("666", 8), true), (e.Address, e.Backlog, e.Mode, e.WantPid));
+        Assert.Equal(("/var/foo/bar", ListenBacklog.Default, Convert.ToInt32("666", 8), true), (e.Address, e.Backlog, e.Mode, e.WantPid));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class EndpointParserTests
     public void EP2_Tcp6IsAPluginMatchedCaseInsensitivelyWithEscapedColons()
     {
         var e = Assert.IsType<Tcp6ServerEndpoint>(Endpoints.Server(_reactor, @"tcp6:8080:interface=\:\:1"));
-        Assert.Equal((8080, 50, "::1"), (e.Port, e.Backlog, e.Interface));
+        Assert.Equal((8080, ListenBacklog.Default, "::1"), (e.Port, e.Backlog, e.Interface));
         var d = Assert.IsType<Tcp6ServerEndpoint>(Endpoints.Server(_reactor, "TCP6:8080:backlog=5"));
         Assert.Equal((5, "::"), (d.Backlog, d.Interface));
     }
