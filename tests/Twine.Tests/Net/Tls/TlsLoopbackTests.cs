@@ -27,9 +27,9 @@ public sealed class TlsLoopbackTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private IListeningPort ListenSsl(Reactor reactor, IProtocolFactory factory, int backlog = 50)
+    private IListeningPort ListenSsl(Reactor reactor, IProtocolFactory factory)
     {
-        var endpoint = Endpoints.Server(reactor, $"ssl:0:privateKey={_key}:certKey={_cert}:interface=127.0.0.1:backlog={backlog}");
+        var endpoint = Endpoints.Server(reactor, $"ssl:0:privateKey={_key}:certKey={_cert}:interface=127.0.0.1");
         IListeningPort? port = null;
         endpoint.Listen(factory).AddCallback(p => port = p);
         return port ?? throw new InvalidOperationException("did not listen");
@@ -156,8 +156,8 @@ public sealed class TlsLoopbackTests : IDisposable
     {
         const int count = 1000;
         using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
-        // A backlog for all of them: with Twisted's 50 the kernel drops SYNs and the clients wait seconds to retry.
-        var port = ListenSsl(reactor, Factory.ForProtocol(() => new EchoProtocol()), backlog: count);
+        // The default backlog (the system's maximum) admits them all at once: no SYN is dropped and retried seconds later.
+        var port = ListenSsl(reactor, Factory.ForProtocol(() => new EchoProtocol()));
         int portNumber = ((IPEndPoint)port.Host).Port;
         var options = new TlsClientOptions { HostName = "localhost", TrustRoots = TestCertificates.Roots };
         var clients = new List<RecordingProtocol>();
