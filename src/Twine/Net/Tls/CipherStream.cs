@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Security;
 using System.Threading.Tasks.Sources;
 
@@ -38,9 +39,6 @@ internal sealed class CipherStream : Stream, IValueTaskSource<int>
 
     /// <summary>True once a read returned 0 because the transport ended (not because of a zero-byte read).</summary>
     public bool EndReturned { get; private set; }
-
-    /// <summary>Bytes handed to <see cref="SslStream"/> so far (tests: the handshake consumed the hello).</summary>
-    public long BytesRead { get; private set; }
 
     /// <summary>Ciphertext from the underlying transport: satisfies a pending read at once, keeps the rest.</summary>
     public void Feed(ReadOnlySpan<byte> data)
@@ -138,6 +136,13 @@ internal sealed class CipherStream : Stream, IValueTaskSource<int>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A network stream cannot seek.");
     public override void SetLength(long value) => throw new NotSupportedException("A network stream has no length.");
 
+    /// <summary>SslStream disposes its inner stream with it: the pooled buffer goes back.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Release();
+        base.Dispose(disposing);
+    }
+
     int IValueTaskSource<int>.GetResult(short token) => _pending.GetResult(token);
 
     ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _pending.GetStatus(token);
@@ -149,7 +154,6 @@ internal sealed class CipherStream : Stream, IValueTaskSource<int>
     {
         _readPending = false;
         _pendingBuffer = default;
-        BytesRead += n;
         // Runs SslStream's continuation here, on this thread: it decrypts and may complete the protocol's read.
         _pending.SetResult(n);
     }
@@ -159,9 +163,20 @@ internal sealed class CipherStream : Stream, IValueTaskSource<int>
         int n = Math.Min(destination.Length, Buffered);
         _buffer.AsSpan(_start, n).CopyTo(destination);
         _start += n;
-        if (_start == _end) _start = _end = 0;
-        if (!_readPending) BytesRead += n;
+        if (_start == _end) Release();
         return n;
+    }
+
+    /// <summary>
+    /// Gives the buffer back to the shared pool once drained: an idle connection holds no ciphertext buffer, and a busy
+    /// one rents the same pooled array again without allocating.
+    /// </summary>
+    private void Release()
+    {
+        _start = _end = 0;
+        if (_buffer.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
     }
 
     private void Keep(ReadOnlySpan<byte> data)
@@ -170,9 +185,17 @@ internal sealed class CipherStream : Stream, IValueTaskSource<int>
         if (_end + data.Length > _buffer.Length)
         {
             int live = Buffered;
-            var target = live + data.Length <= _buffer.Length ? _buffer : new byte[Math.Max(live + data.Length, _buffer.Length * 2)];
-            _buffer.AsSpan(_start, live).CopyTo(target);
-            _buffer = target;
+            if (live + data.Length <= _buffer.Length)
+            {
+                _buffer.AsSpan(_start, live).CopyTo(_buffer);
+            }
+            else
+            {
+                var target = ArrayPool<byte>.Shared.Rent(Math.Max(live + data.Length, _buffer.Length * 2));
+                _buffer.AsSpan(_start, live).CopyTo(target);
+                if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = target;
+            }
             _start = 0;
             _end = live;
         }

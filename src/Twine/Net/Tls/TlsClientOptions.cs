@@ -44,22 +44,6 @@ public sealed class TlsClientOptions
     /// <exception cref="ArgumentException">No PEM certificate could be read.</exception>
     public static X509Certificate2Collection LoadTrustRoots(string path) => PemFiles.LoadCertificates(path);
 
-    /// <summary>A copy with <see cref="HostName"/> set to <paramref name="hostName"/> if it was not set.</summary>
-    public TlsClientOptions WithDefaultHostName(string hostName)
-    {
-        if (HostName is not null) return this;
-        var copy = new TlsClientOptions
-        {
-            HostName = hostName,
-            TrustRoots = TrustRoots,
-            ClientCertificate = ClientCertificate,
-            Protocols = Protocols,
-            VerifyCertificate = VerifyCertificate,
-        };
-        foreach (var p in ApplicationProtocols) copy.ApplicationProtocols.Add(p);
-        return copy;
-    }
-
     /// <summary>The options for one handshake.</summary>
     /// <exception cref="InvalidOperationException"><see cref="HostName"/> is not set while the certificate is verified.</exception>
     internal SslClientAuthenticationOptions Build(PeerCertificateCheck check)
