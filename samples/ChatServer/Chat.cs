@@ -23,7 +23,7 @@ public sealed class Chat : LineReceiver
     /// <summary>Unsent bytes a user may have waiting before the server drops them.</summary>
     public const long WriteBufferLimit = 1024 * 1024;
 
-    protected override void ConnectionMade()
+    public override void ConnectionMade()
     {
         // Chat output is caused by other users, so a user who stops reading would make the server buffer everyone's
         // messages for them without end: past the limit they are dropped instead.

@@ -13,7 +13,7 @@ public sealed class Echo : Protocol
     /// <summary>Unsent bytes a client may have waiting before the server stops reading from it.</summary>
     public const long WriteBufferLimit = 256 * 1024;
 
-    protected override void ConnectionMade()
+    public override void ConnectionMade()
     {
         if (Transport is ISocketTransport socket)
         {

@@ -21,6 +21,7 @@ internal static class TwineCommand
             new VersionOption(),
             DemoCommand.Create(installSignalHandlers),
             EchoCommand.Create(installSignalHandlers),
+            WebCommand.Create(installSignalHandlers),
             CertCommand.Create(),
         };
         return root;

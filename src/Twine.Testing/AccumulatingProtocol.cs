@@ -35,7 +35,7 @@ public class AccumulatingProtocol : Protocol
     public Deferred<AccumulatingProtocol> ClosedDeferred { get; } = new();
 
     /// <summary>Records that the connection was made.</summary>
-    protected override void ConnectionMade() => Made = true;
+    public override void ConnectionMade() => Made = true;
 
     /// <summary>Appends <paramref name="data"/> to <see cref="Data"/>.</summary>
     public override void DataReceived(ReadOnlySpan<byte> data) => _data.Write(data);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Twine.Net;
 using Twine.Reactors;
+using Twine.Threading;
 
 namespace Twine.Testing;
 
@@ -14,7 +15,8 @@ namespace Twine.Testing;
 /// Listen calls return a <see cref="MemoryListeningPort"/> whose address is 0.0.0.0:port (or [::]:port for an IPv6
 /// interface, or the socket path). Connect calls return a <see cref="MemoryConnector"/> whose destination reflects the
 /// arguments, after calling the factory's <see cref="ClientFactory.StartedConnecting"/>; they are also appended to
-/// <see cref="Connectors"/>. <see cref="Run"/> runs the <see cref="CallWhenRunning"/> hooks, then stops.
+/// <see cref="Connectors"/>. As an <see cref="IReactorCore"/> it records its lifecycle (MemoryReactor.Core.cs) and as
+/// an <see cref="IReactorThreads"/> it runs thread calls at once (MemoryReactor.Threads.cs).
 /// </remarks>
 /// <example>
 /// <code>
@@ -26,27 +28,9 @@ namespace Twine.Testing;
 /// protocol.MakeConnection(new MemoryTransport());
 /// </code>
 /// </example>
-public class MemoryReactor : IReactorTcp, IReactorUnix, IReactorUdp
+public partial class MemoryReactor : IReactorStreamSockets, IReactorUdp
 {
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>True while <see cref="Run"/> is running.</summary>
-    public bool Running { get; private set; }
-
-    /// <summary>True once <see cref="Run"/> was called.</summary>
-    public bool HasRun { get; private set; }
-
-    /// <summary>True once <see cref="Stop"/> was called.</summary>
-    public bool HasStopped { get; private set; }
-
-    /// <summary>True once <see cref="Crash"/> was called.</summary>
-    public bool HasCrashed { get; private set; }
-
-    /// <summary>The hooks given to <see cref="CallWhenRunning"/>.</summary>
-    public List<Action> WhenRunningHooks { get; } = new();
-
-    /// <summary>The triggers given to <see cref="AddSystemEventTrigger"/>; they are recorded, never run.</summary>
-    public List<(SystemEventPhase Phase, string EventType, Action Callable)> Triggers { get; } = new();
 
     /// <summary>Every <see cref="ListenTcp"/> call.</summary>
     public List<(int Port, IProtocolFactory Factory, int Backlog, string Interface)> TcpServers { get; } = new();
@@ -71,46 +55,6 @@ public class MemoryReactor : IReactorTcp, IReactorUnix, IReactorUdp
 
     /// <summary>What was registered for writing with <see cref="AddWriter"/>.</summary>
     public HashSet<object> Writers { get; } = new();
-
-    /// <summary>Records the hook; <see cref="Run"/> calls it.</summary>
-    public void CallWhenRunning(Action callable)
-    {
-        ArgumentNullException.ThrowIfNull(callable);
-        WhenRunningHooks.Add(callable);
-    }
-
-    /// <summary>Records the trigger without running it.</summary>
-    public void AddSystemEventTrigger(SystemEventPhase phase, string eventType, Action callable)
-    {
-        ArgumentNullException.ThrowIfNull(eventType);
-        ArgumentNullException.ThrowIfNull(callable);
-        Triggers.Add((phase, eventType, callable));
-    }
-
-    /// <summary>Runs the <see cref="CallWhenRunning"/> hooks in order, then <see cref="Stop"/> (MR1).</summary>
-    /// <exception cref="InvalidOperationException">Already running.</exception>
-    public void Run()
-    {
-        if (Running) throw new InvalidOperationException("The MemoryReactor is already running.");
-        Running = true;
-        HasRun = true;
-        foreach (var hook in WhenRunningHooks.ToArray()) hook();
-        Stop();
-    }
-
-    /// <summary>Records the stop.</summary>
-    public void Stop()
-    {
-        Running = false;
-        HasStopped = true;
-    }
-
-    /// <summary>Records the crash.</summary>
-    public void Crash()
-    {
-        Running = false;
-        HasCrashed = true;
-    }
 
     /// <summary>Records <paramref name="reader"/> in <see cref="Readers"/>.</summary>
     public void AddReader(object reader) => Readers.Add(reader);

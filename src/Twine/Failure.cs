@@ -106,45 +106,38 @@ public sealed class Failure
     }
 
     /// <summary>
-    /// A stable text rendering (FA6). <see cref="TracebackDetail.Default"/>:
+    /// A stable text rendering (FA6) in .NET's own order and wording, as <c>Exception.ToString()</c> prints a stack:
+    /// <see cref="TracebackDetail.Default"/>:
     /// <code>
-    /// Traceback (most recent call last):
-    ///   at Namespace.Type.Method(...) in file:line 12
-    ///   ...
     /// System.InvalidOperationException: boom
+    ///    at Namespace.Type.Method in file:line 12
+    ///    at ...the callers, innermost first
     /// </code>
-    /// An exception that was never thrown has no frames and renders as
-    /// <c>Traceback (failure with no frames): System.InvalidOperationException: boom</c>.
-    /// <see cref="TracebackDetail.Brief"/>: <c>Traceback: type: message</c> then one <c>file:line:method</c> per frame.
+    /// An exception that was never thrown has no frames: its rendering is the first line alone.
+    /// <see cref="TracebackDetail.Brief"/>: the first line, then one <c>file:line:method</c> per frame.
     /// Never throws.
     /// </summary>
+    /// <remarks>
+    /// Twisted prints Python's "Traceback (most recent call last)", outermost frame first. Twine follows .NET instead,
+    /// so a failure reads like every other .NET stack trace its users see.
+    /// </remarks>
     public string GetTraceback(TracebackDetail detail = TracebackDetail.Default)
     {
         if (!Enum.IsDefined(detail)) throw new ArgumentOutOfRangeException(nameof(detail), detail, "Unknown traceback detail.");
         var sb = new StringBuilder();
-        var frames = SafeFrames();
-        string head = $"{Type.FullName}: {GetErrorMessage()}";
-        if (detail == TracebackDetail.Brief)
+        sb.Append(Type.FullName).Append(": ").Append(GetErrorMessage()).Append('\n');
+        foreach (var f in SafeFrames())
         {
-            sb.Append(frames.Length == 0 ? "Traceback (failure with no frames): " : "Traceback: ").Append(head).Append('\n');
-            foreach (var f in frames)
+            if (detail == TracebackDetail.Brief)
             {
                 var m = f.GetMethod();
                 sb.Append(f.GetFileName() ?? "?").Append(':').Append(f.GetFileLineNumber()).Append(':')
                   .Append(m is null ? "?" : m.Name).Append('\n');
             }
-            return sb.ToString();
-        }
-        if (frames.Length == 0)
-        {
-            sb.Append("Traceback (failure with no frames): ").Append(head).Append('\n');
-        }
-        else
-        {
-            sb.Append("Traceback (most recent call last):\n");
-            // .NET lists the innermost frame first; print outermost first like Python.
-            for (int i = frames.Length - 1; i >= 0; i--) sb.Append("  at ").Append(Describe(frames[i])).Append('\n');
-            sb.Append(head).Append('\n');
+            else
+            {
+                sb.Append("   at ").Append(Describe(f)).Append('\n');
+            }
         }
         if (detail == TracebackDetail.Verbose)
         {
@@ -175,5 +168,5 @@ public sealed class Failure
     }
 
     /// <summary><c>[Failure instance: brief traceback]</c>.</summary>
-    public override string ToString() => $"[Failure instance: {GetTraceback(TracebackDetail.Brief).TrimEnd('\n')}]";
+    public override string ToString() => $"[Failure instance: Traceback: {GetTraceback(TracebackDetail.Brief).TrimEnd('\n')}]";
 }

@@ -1,5 +1,6 @@
 // Twine's echo server for the echo benchmark: the Twisted way, a Protocol that writes back what it receives,
 // on a single-threaded reactor. Usage: TwineEcho PORT (runs until SIGTERM/SIGINT).
+using Twine;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Reactors;
@@ -19,7 +20,7 @@ return Reactor.React((reactor, _) =>
 
 internal sealed class Echo : Protocol
 {
-    protected override void ConnectionMade()
+    public override void ConnectionMade()
     {
         // Every server in the comparison turns Nagle off, so none of them can stall on a delayed ACK.
         if (Transport is ITcpTransport tcp) tcp.NoDelay = true;

@@ -20,7 +20,7 @@ public sealed class PyramidSample : Sample
     public override int Run(SampleContext context) =>
         Reactor.React((reactor, _) => Main(reactor, context), [], context.ReactorOptions);
 
-    private static async Deferred Main(Reactor reactor, SampleContext context)
+    private static async Deferred Main(IReactorTime reactor, SampleContext context)
     {
         var steps = new Steps(reactor, context);
 

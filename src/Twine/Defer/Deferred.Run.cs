@@ -21,26 +21,11 @@ public abstract partial class Deferred
             // waiting on) picks its remaining links up in its own loop once that link returns (D6).
             if (current._paused == 0 && (current._flags & Flags.Running) == 0)
             {
-                current.Chained = null;
-                while (current._first is { } link)
-                {
-                    current._first = link.Next;
-                    if (current._first is null) current._last = null;
-                    link.Next = null;
-                    current._flags |= Flags.Running;
-                    try
-                    {
-                        resumed = link.Run(current);
-                    }
-                    finally
-                    {
-                        current._flags &= ~Flags.Running;
-                    }
-                    if (resumed is not null || current._paused > 0) break;
-                }
+                if (current.ExtrasOrNull is { } extras) extras.ChainedTo = null;
+                resumed = current.RunLinks();
                 // Stopped with no continuation to follow: out of links, or paused by a callback. Either way the
                 // result stays put for now, so a failure in it is what would go unhandled (L1).
-                if (resumed is null) current.NoteSettled();
+                if (resumed is null && (current._failure is not null || !current.IsPlainRoot)) current.NoteSettled();
             }
 
             if (resumed is not null)
@@ -54,6 +39,61 @@ public abstract partial class Deferred
             current = stack[^1];
             stack.RemoveAt(stack.Count - 1);
         }
+    }
+
+    /// <summary>
+    /// Runs this chain's links until they run out, one pauses the chain, or one hands its result to an outer chain
+    /// (returned). The hot loop of every Deferred, so it avoids the costs a profile showed there: the running flag is
+    /// set once for the whole run rather than around each link, and <see cref="_first"/> is not rewritten (a
+    /// GC write barrier) after each link. While the loop runs, <see cref="_first"/> may still point at links already
+    /// run; nothing reads it then (<see cref="IsSettled"/> and <see cref="RunCallbacks"/> see the running flag,
+    /// <see cref="Append"/> uses <see cref="_last"/>), and it is set right before the loop returns.
+    /// </summary>
+    private Deferred? RunLinks()
+    {
+        Deferred? resumed = null;
+        Link? remaining = _first;
+        _flags |= Flags.Running;
+        try
+        {
+            while (remaining is { } link)
+            {
+                remaining = link.Next;
+                if (remaining is null)
+                {
+                    // The last link: empty the list, so links it adds (D6), or a reused link it re-adds to this or
+                    // another chain, start a fresh list instead of hanging off this one.
+                    _first = null;
+                    _last = null;
+                }
+                else
+                {
+                    link.Next = null;
+                }
+                resumed = link.Run(this);
+                remaining ??= _first;
+                if (resumed is not null || _paused > 0)
+                {
+                    if (ReferenceEquals(resumed, Link.Again))
+                    {
+                        // The link has work left for after the pause: back to the head of the list.
+                        resumed = null;
+                        link.Next = remaining;
+                        remaining = link;
+                        if (_last is null) _last = link;
+                    }
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            _flags &= ~Flags.Running;
+            // Null needs no write: then the list was emptied at its last link and _first already holds whatever
+            // was added since.
+            if (remaining is not null) _first = remaining;
+        }
+        return resumed;
     }
 
     /// <summary>The chain ran out of callbacks: remember an unhandled failure, or forget a handled one (L1, L2).</summary>

@@ -35,9 +35,23 @@ public abstract partial class Deferred
         return MapAny(() => { callback(); return Unit.Value; }, _ => { callback(); return Unit.Value; });
     }
 
+    /// <summary>Adds a function for both outcomes that ignores the result and produces a new one (D2).</summary>
+    public Deferred<TNext> AddBoth<TNext>(Func<TNext> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return MapAny(callback, _ => callback());
+    }
+
+    /// <summary>Adds a function for both outcomes that returns a Deferred to wait for (D2, CH1).</summary>
+    public Deferred<TNext> AddBoth<TNext>(Func<Deferred<TNext>> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return ChainAny(callback, _ => callback());
+    }
+
     private protected abstract Deferred<TNext> MapAny<TNext>(Func<TNext> callback, Func<Failure, TNext>? errback = null);
 
-    private protected abstract Deferred<TNext> ChainAny<TNext>(Func<Deferred<TNext>> callback);
+    private protected abstract Deferred<TNext> ChainAny<TNext>(Func<Deferred<TNext>> callback, Func<Failure, Deferred<TNext>>? errback = null);
 
     /// <summary>Lets <c>await</c> wait for the chain; throws the failure's original exception. Consumes the result (IC4).</summary>
     public DeferredAwaiter GetAwaiter()

@@ -42,56 +42,78 @@ public abstract partial class Deferred
         /// <c>ChainDeferred</c>, which records <c>ChainedTo</c> on the Deferred it fires but does not make it wait (CH8).
         /// </summary>
         Waiting = 8,
+        /// <summary>This Deferred is a typed view of another's chain (set at construction, never on a root).</summary>
+        View = 16,
     }
 
-    // Null for the root; for a view, the root whose state it shares.
-    private protected readonly Deferred? _root;
+    // One field for two roles, so that a Deferred<int> is 64 bytes rather than 72: for a view, the root whose state
+    // it shares; for a root, its side object (null until first needed). Everything a plain "create, add callbacks,
+    // fire" Deferred never needs (typed views, chaining, canceller, debug/unhandled tracking) lives in that side
+    // object; see DeferredExtras.
+    private object? _rootOrExtras;
 
     // The fields below are used on the root only.
     internal Link? _first;
     internal Link? _last;
     internal Failure? _failure;          // non-null: the chain is on the error path
-    // Everything a plain "create, add callbacks, fire" Deferred never needs (typed views, chaining, canceller,
-    // debug/unhandled tracking) lives in one side object, created on first use; see DeferredExtras.
-    internal DeferredExtras? _extras;
     internal int _paused;
     internal Flags _flags;
 
     private protected Deferred()
     {
-        if (s_debug) Extras.Debug = new DebugInfo(captureCreator: true);
+        if (Debug) Extras.Debug = new DebugInfo(captureCreator: true);
     }
 
     private protected Deferred(Deferred root)
     {
-        _root = root;
+        _rootOrExtras = root;
+        _flags = Flags.View;
     }
 
-    internal Deferred Root => _root ?? this;
+    /// <summary>For a view, the root whose chain it views; null for a root.</summary>
+    private protected Deferred? RootOrNull => (_flags & Flags.View) != 0 ? Unsafe.As<Deferred>(_rootOrExtras) : null;
 
-    /// <summary>The root's side object, created on first write.</summary>
-    internal DeferredExtras Extras => _extras ??= new DeferredExtras();
+    internal Deferred Root => (_flags & Flags.View) != 0 ? Unsafe.As<Deferred>(_rootOrExtras!) : this;
+
+    /// <summary>
+    /// True for a root that has never needed its side object: never changed type, chained, debugged or failed, and
+    /// has no canceller. Such a root is its own tail and current view.
+    /// </summary>
+    internal bool IsPlainRoot => _rootOrExtras is null;
+
+    /// <summary>The root's side object, or null (always null on a view).</summary>
+    internal DeferredExtras? ExtrasOrNull => _rootOrExtras as DeferredExtras;
+
+    /// <summary>The root's side object, created on first write. Only called on a root.</summary>
+    internal DeferredExtras Extras
+    {
+        get
+        {
+            System.Diagnostics.Debug.Assert((_flags & Flags.View) == 0, "Views have no side object.");
+            return ExtrasOrNull ?? (DeferredExtras)(_rootOrExtras = new DeferredExtras());
+        }
+    }
 
     /// <summary>View holding the current success value; null means the root.</summary>
     internal Deferred? CurrentView
     {
-        get => _extras?.Current;
+        get => ExtrasOrNull?.Current;
         // Writing null where nothing was ever recorded needs no side object.
-        set { if (value is not null || _extras is not null) Extras.Current = value; }
+        set { if (value is not null || ExtrasOrNull is not null) Extras.Current = value; }
     }
 
     /// <summary>View that accepts new callbacks; null means the root.</summary>
-    internal Deferred? TailView => _extras?.Tail;
+    internal Deferred? TailView => ExtrasOrNull?.Tail;
 
     /// <summary>The Deferred this chain is waiting on (CH1, CH7), or that fires it (CH8).</summary>
     internal Deferred? Chained
     {
-        get => _extras?.ChainedTo;
-        set { if (value is not null || _extras is not null) Extras.ChainedTo = value; }
+        get => ExtrasOrNull?.ChainedTo;
+        set { if (value is not null || ExtrasOrNull is not null) Extras.ChainedTo = value; }
     }
 
     /// <summary>Creator/invoker stacks and unhandled-failure tracking (D10, L1).</summary>
-    internal DebugInfo? DebugRecord => _extras?.Debug;
+    internal DebugInfo? DebugRecord => ExtrasOrNull?.Debug;
 
     /// <summary>True once the Deferred has been given a result (D9), whether or not its callbacks have run.</summary>
     public bool Called => (Root._flags & Flags.Called) != 0;
@@ -173,12 +195,20 @@ public abstract partial class Deferred
             throw new AlreadyCalledException(DebugRecord?.Describe());
         }
         _flags |= Flags.Called;
-        if (s_debug) (Extras.Debug ??= new DebugInfo(captureCreator: false)).RecordInvoker();
+        if (Debug) (Extras.Debug ??= new DebugInfo(captureCreator: false)).RecordInvoker();
         return true;
     }
 
     /// <summary>Throws when callbacks are added through a view the chain has moved past.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Deferred CheckTail()
+    {
+        // A root without a side object has never changed type, so it is its own tail: the common case, inlined.
+        if (_rootOrExtras is null) return this;
+        return CheckTailSlow();
+    }
+
+    private Deferred CheckTailSlow()
     {
         var root = Root;
         var tail = root.TailView ?? root;
@@ -187,11 +217,19 @@ public abstract partial class Deferred
     }
 
     /// <summary>Appends a link to the root's chain and runs it at once if the chain has fired (D4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Append(Link link)
     {
         if (_last is null) _first = link;
         else _last.Next = link;
         _last = link;
+        RunIfIdle();
+    }
+
+    /// <summary>Runs newly added callbacks at once when the chain has fired and nothing holds it (D4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void RunIfIdle()
+    {
         if ((_flags & (Flags.Called | Flags.Running)) == Flags.Called && _paused == 0) RunCallbacks();
     }
 
@@ -213,22 +251,30 @@ public abstract partial class Deferred
     /// <summary>
     /// Stores what a callback or errback returned as the chain's result. A <see cref="Failure"/> returned as a value
     /// puts the chain on the error path, and anything else puts it on the success path, as in Twisted (D3); this is
-    /// how an errback on a reference-typed chain passes a failure on by returning it.
+    /// how an errback on a reference-typed chain passes a failure on by returning it. A <see cref="Deferred"/>
+    /// returned as a value makes the chain wait for it (CH1), whichever overload C# bound the callback to, because
+    /// Twisted chains whenever the result <em>is</em> a Deferred.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetValue<T>(Deferred<T> view, T value)
     {
-        // Only a reference type can hold a Failure; for value types the JIT removes the test entirely.
-        if (!typeof(T).IsValueType && value is Failure f)
+        // Only a reference type can hold a Failure or a Deferred; for value types the JIT removes both tests.
+        if (!typeof(T).IsValueType)
         {
-            _failure = f;
-            view._value = default!;
+            if (value is Failure f)
+            {
+                _failure = f;
+                view._value = default!;
+                return;
+            }
+            if (value is Deferred inner)
+            {
+                ChainValue(view, inner);
+                return;
+            }
         }
-        else
-        {
-            _failure = null;
-            view._value = value;
-        }
+        _failure = null;
+        view._value = value;
     }
 
     /// <summary>Converts an exception from a callback into the chain's failure, keeping the current failure when it was simply re-thrown (FA4).</summary>

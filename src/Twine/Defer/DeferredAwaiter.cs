@@ -35,7 +35,7 @@ public readonly struct DeferredAwaiter<T> : ICriticalNotifyCompletion, IDeferred
         var root = deferred.Root;
         var failure = root._failure;
         var value = deferred._value;
-        if (root._extras is null)
+        if (root.IsPlainRoot)
         {
             // No side object means no typed views (so the awaited Deferred is the root and holds the current value)
             // and no debug record: Consume without its virtual ClearValue and null checks.

@@ -2,8 +2,8 @@ namespace Twine.Defer;
 
 /// <summary>
 /// The rarely needed state of a root Deferred, kept out of the Deferred itself so that the common case (create,
-/// add a few callbacks, fire) carries four fewer references: a <c>Deferred&lt;int&gt;</c> is 72 bytes instead of
-/// 104. Created on the first write of any of these fields; views never have one.
+/// add a few callbacks, fire) carries four fewer references. Created on the first write of any of these fields and
+/// held in the field that, on a view, holds the root (so a <c>Deferred&lt;int&gt;</c> is 64 bytes); views never have one.
 /// </summary>
 internal sealed class DeferredExtras
 {

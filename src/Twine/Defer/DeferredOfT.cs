@@ -65,7 +65,7 @@ public class Deferred<T> : Deferred
     /// <summary>Fires the Deferred with a value (D1). Only the Deferred that started the chain can be fired.</summary>
     public void Callback(T value)
     {
-        if (_root is not null) throw NotTheRoot();
+        if ((_flags & Flags.View) != 0) throw NotTheRoot();
         if (!typeof(T).IsValueType)
         {
             if (value is Deferred) throw new ArgumentException("A Deferred cannot be fired with another Deferred (D7); chain it from a callback instead.", nameof(value));
@@ -78,7 +78,7 @@ public class Deferred<T> : Deferred
         }
         // Fast path (Deferred.Succeed, a synchronously finished async method, a Deferred fired before anyone
         // listened): nothing to run and nothing recorded, so RunCallbacks and BeginFire would only set the flag.
-        if (_flags == Flags.None && _first is null && _paused == 0 && _extras is null && !Debug)
+        if (_flags == Flags.None && _first is null && _paused == 0 && IsPlainRoot && !Debug)
         {
             _value = value;
             _flags = Flags.Called;
@@ -101,7 +101,7 @@ public class Deferred<T> : Deferred
     public void Errback(Failure failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        if (_root is not null) throw NotTheRoot();
+        if ((_flags & Flags.View) != 0) throw NotTheRoot();
         FireFailure(failure);
     }
 
@@ -112,7 +112,7 @@ public class Deferred<T> : Deferred
     {
         firesLater = false;
         // Only the constructor stores a canceller, always an Action<Deferred<T>> for this T.
-        if (_extras?.Canceller is not { } canceller) return InvokeCustomCanceller(out firesLater);
+        if (ExtrasOrNull?.Canceller is not { } canceller) return InvokeCustomCanceller(out firesLater);
         Unsafe.As<Action<Deferred<T>>>(canceller)(this);
         return true;
     }
@@ -126,6 +126,36 @@ public class Deferred<T> : Deferred
 
     internal override void ClearValue() => _value = default!;
 
+    internal override bool TryGetValueAs<TTarget>(out TTarget value, out Exception? mismatch)
+    {
+        mismatch = null;
+        if (_value is TTarget fits)
+        {
+            value = fits;
+            return true;
+        }
+        if (_value is null && default(TTarget) is null)
+        {
+            value = default!;
+            return true;
+        }
+        value = default!;
+        if (typeof(TTarget).IsAssignableFrom(typeof(Deferred<T>)))
+        {
+            // The chain's declared type is a Deferred (an explicit AddCallback<Deferred<T>>, or generic code whose
+            // type argument is one): it cannot hold the result itself, so it gets the result in a fired Deferred.
+            var fired = new Deferred<T>();
+            fired._value = _value;
+            fired._flags = Flags.Called;
+            value = (TTarget)(object)fired;
+            return true;
+        }
+        mismatch = new InvalidCastException(
+            $"A callback returned a Deferred<{typeof(T).Name}> to a chain of {typeof(TTarget).Name}, which cannot hold its " +
+            $"result ({_value?.GetType().Name ?? "null"}). Return the Deferred from a callback typed Func<..., Deferred<{typeof(T).Name}>>.");
+        return false;
+    }
+
     private protected override string DescribeValue() => _value?.ToString() ?? "null";
 
     // ---- callbacks ------------------------------------------------------------------------------------------
@@ -134,7 +164,20 @@ public class Deferred<T> : Deferred
     public Deferred<T> AddCallback(Func<T, T> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        CheckTail().Append(new SameTypeLink<T>(callback));
+        var root = CheckTail();
+        // The chain's last link is one that has not started running (a running last link is already off the list),
+        // so a same-type link with a free slot can take this callback without a link of its own.
+        if (root._last is SameTypeLink<T> { Second: null } last)
+        {
+            last.Second = callback;
+            // Normally pending links mean the chain is unfired, paused or running; but after an exception escaped
+            // a link (an awaiter's continuation) the rest waits for the next addition, as with Append.
+            root.RunIfIdle();
+        }
+        else
+        {
+            root.Append(new SameTypeLink<T>(callback));
+        }
         return this;
     }
 
@@ -177,6 +220,50 @@ public class Deferred<T> : Deferred
         if (callback is null && !ReferenceEquals(target, this)) throw new ArgumentNullException(nameof(callback), "A callback is needed when the result type changes.");
         root.Append(new ChainLink<T, TNext>(callback, errback, target));
         return target;
+    }
+
+    /// <summary>
+    /// Adds a pair whose callback returns a Deferred to wait for (CH1) and whose errback recovers with a value (D3):
+    /// Twisted's <c>addCallbacks(fetch, fallback)</c>.
+    /// </summary>
+    /// <remarks>Considered only when neither the all-value nor the all-Deferred pair fits, so existing calls bind as before.</remarks>
+    /// <example>
+    /// <code>
+    /// Deferred&lt;string&gt; page = url.AddCallbacks(u => client.Get(u), f => "offline");
+    /// </code>
+    /// </example>
+    [OverloadResolutionPriority(-1)]
+    public Deferred<TNext> AddCallbacks<TNext>(Func<T, Deferred<TNext>> callback, Func<Failure, TNext> errback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(callback, f => Settled(errback(f)));
+    }
+
+    /// <summary>Adds a pair whose callback returns a value (D3) and whose errback recovers by waiting on a Deferred (CH1).</summary>
+    /// <remarks>Considered only when neither the all-value nor the all-Deferred pair fits, so existing calls bind as before.</remarks>
+    /// <example>
+    /// <code>
+    /// Deferred&lt;string&gt; page = cached.AddCallbacks(text => text.Trim(), f => client.Get(url));
+    /// </code>
+    /// </example>
+    [OverloadResolutionPriority(-1)]
+    public Deferred<TNext> AddCallbacks<TNext>(Func<T, TNext> callback, Func<Failure, Deferred<TNext>> errback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(errback);
+        return AddCallbacks(v => Settled(callback(v)), errback);
+    }
+
+    /// <summary>
+    /// A fired Deferred holding what a value-returning half of a mixed pair returned. It passes through a same-type
+    /// callback so that a <see cref="Failure"/> or a Deferred returned as a value means what it means anywhere (D3, CH1).
+    /// </summary>
+    private static Deferred<TNext> Settled<TNext>(TNext value)
+    {
+        var d = new Deferred<TNext>();
+        d.Callback(default!);
+        return d.AddCallback(_ => value);
     }
 
     /// <summary>Adds a callback/errback pair that return nothing: the tutorials' <c>addCallbacks(success, failure)</c>.</summary>
@@ -222,6 +309,21 @@ public class Deferred<T> : Deferred
 
     /// <summary>Adds one function for both outcomes (D2); its return value is the new result.</summary>
     public Deferred<TNext> AddBoth<TNext>(Func<Outcome<T>, TNext> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return AddCallbacks(v => callback(new Outcome<T>(v)), f => callback(new Outcome<T>(f)));
+    }
+
+    /// <summary>
+    /// Adds one function for both outcomes that returns a Deferred: the chain waits for it and continues with its
+    /// result (D2, CH1), as Twisted's <c>addBoth</c> does when the function returns a Deferred.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Deferred&lt;string&gt; retried = fetch.AddBoth(o => o.Succeeded ? Deferred.Succeed(o.Value) : FetchAgain());
+    /// </code>
+    /// </example>
+    public Deferred<TNext> AddBoth<TNext>(Func<Outcome<T>, Deferred<TNext>> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
         return AddCallbacks(v => callback(new Outcome<T>(v)), f => callback(new Outcome<T>(f)));
@@ -289,8 +391,8 @@ public class Deferred<T> : Deferred
     private protected override Deferred<TNext> MapAny<TNext>(Func<TNext> callback, Func<Failure, TNext>? errback) =>
         AddCallbacks(_ => callback(), errback);
 
-    private protected override Deferred<TNext> ChainAny<TNext>(Func<Deferred<TNext>> callback) =>
-        AddCallbacks(_ => callback(), (Func<Failure, Deferred<TNext>>?)null);
+    private protected override Deferred<TNext> ChainAny<TNext>(Func<Deferred<TNext>> callback, Func<Failure, Deferred<TNext>>? errback) =>
+        AddCallbacks(_ => callback(), errback);
 
     /// <summary>The view that follows this one after a callback producing <typeparamref name="TNext"/>.</summary>
     private Deferred<TNext> Next<TNext>(Deferred root)

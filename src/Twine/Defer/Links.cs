@@ -17,21 +17,57 @@ internal abstract class Link
     /// </summary>
     internal abstract Deferred? Run(Deferred root);
 
+    /// <summary>
+    /// Returned by <see cref="Run"/> when the link has work left for after a pause (a <see cref="SameTypeLink{T}"/>
+    /// stopped between its two callbacks): the link goes back to the head of the chain.
+    /// </summary>
+    internal static readonly Deferred Again = new Deferred<Unit>();
+
     /// <summary>The current success value, typed. Links are appended in type order, so the cast always holds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected static Deferred<T> Current<T>(Deferred root) => Unsafe.As<Deferred<T>>(root.CurrentView ?? root);
+    protected static Deferred<T> Current<T>(Deferred root) =>
+        Unsafe.As<Deferred<T>>(root.ExtrasOrNull is { Current: { } current } ? current : root);
 }
 
-/// <summary>A callback that keeps the result type: <c>Func&lt;T, T&gt;</c>. Kept to two fields (32 bytes) because it is the hot path.</summary>
+/// <summary>
+/// One or two consecutive callbacks that keep the result type (<c>Func&lt;T, T&gt;</c>): the hot path. A second
+/// callback added right after the first fills <see cref="Second"/> instead of allocating a link of its own, which
+/// halves the allocations and GC write barriers of a same-type chain: 40 bytes per two callbacks instead of 64. A
+/// lone callback's link costs 8 bytes more than before, which the Deferred itself saved (64 bytes instead of 72). The two run
+/// exactly as two links would: a failure skips the second, and a pause between them (a callback pausing its chain,
+/// or returning a Deferred to wait on) leaves the second for later (D8, CH1).
+/// </summary>
 internal sealed class SameTypeLink<T>(Func<T, T> callback) : Link
 {
+    private Func<T, T> _callback = callback;
+
+    /// <summary>The next callback, filled only while this is the chain's last link and has not started running.</summary>
+    internal Func<T, T>? Second;
+
     internal override Deferred? Run(Deferred root)
     {
         if (root._failure is not null) return null;
         var view = Current<T>(root);
         try
         {
-            root.SetValue(view, callback(view._value));
+            root.SetValue(view, _callback(view._value));
+        }
+        catch (Exception e)
+        {
+            root.SetException(e);
+            return null;
+        }
+        if (Second is not { } second || root._failure is not null) return null;
+        if (root._paused > 0)
+        {
+            // The chain stopped between the two: keep the second for when it resumes.
+            _callback = second;
+            Second = null;
+            return Again;
+        }
+        try
+        {
+            root.SetValue(view, second(view._value));
         }
         catch (Exception e)
         {

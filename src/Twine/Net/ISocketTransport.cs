@@ -15,7 +15,7 @@ namespace Twine.Net;
 /// </remarks>
 /// <example>
 /// <code>
-/// protected override void ConnectionMade()
+/// public override void ConnectionMade()
 /// {
 ///     if (Transport is ISocketTransport socket) socket.HighWaterMark = 256 * 1024;   // a bulk-transfer protocol
 /// }

@@ -3,7 +3,7 @@ namespace Twine.Net;
 /// <summary>A TCP connection's transport, with the socket options Twisted's <c>ITCPTransport</c> exposes.</summary>
 /// <example>
 /// <code>
-/// protected override void ConnectionMade()
+/// public override void ConnectionMade()
 /// {
 ///     var tcp = (ITcpTransport)Transport;
 ///     tcp.KeepAlive = true;      // detect dead peers on long-idle connections

@@ -22,7 +22,7 @@ namespace Twine.Net;
 ///
 /// sealed class Hello : Protocol
 /// {
-///     protected override void ConnectionMade()
+///     public override void ConnectionMade()
 ///     {
 ///         Transport.Write("hello, "u8);
 ///         Transport.WriteSequence(["world"u8.ToArray(), "\r\n"u8.ToArray()]);

@@ -14,7 +14,7 @@ namespace Twine.Net;
 /// <code>
 /// sealed class Echo : Protocol
 /// {
-///     protected override void ConnectionMade() => Transport.Write("welcome\r\n"u8);
+///     public override void ConnectionMade() => Transport.Write("welcome\r\n"u8);
 ///     public override void DataReceived(ReadOnlySpan&lt;byte&gt; data) => Transport.Write(data);
 ///     public override void ConnectionLost(Failure reason) => Console.WriteLine(reason.GetErrorMessage());
 /// }
@@ -32,14 +32,19 @@ public abstract class Protocol : IProtocol
     public static Failure ConnectionDone => new(new ConnectionDoneException());
 
     /// <summary>
-    /// The transport this protocol is connected to (set by <see cref="MakeConnection"/>).
+    /// The transport this protocol is connected to. Only <see cref="MakeConnection"/> sets it (and STARTTLS, which swaps in
+    /// the TLS layer on the same connection), so a protocol is never
+    /// half-connected (a transport without <see cref="ConnectionMade"/>, or the reverse).
     /// </summary>
     /// <exception cref="InvalidOperationException">Read before the protocol was connected.</exception>
-    public ITransport Transport
-    {
-        get => _transport ?? throw new InvalidOperationException($"{GetType().Name} is not connected to a transport yet.");
-        set => _transport = value;
-    }
+    public ITransport Transport =>
+        _transport ?? throw new InvalidOperationException($"{GetType().Name} is not connected to a transport yet.");
+
+    /// <summary>
+    /// STARTTLS (<c>Tls.TlsTransportExtensions.StartTls</c>): the connection stays up and the protocol goes on, but from
+    /// now on it writes through the TLS layer. The one other place that sets the transport.
+    /// </summary>
+    internal void SwitchTransport(ITransport transport) => _transport = transport;
 
     /// <summary>The transport, or null before <see cref="MakeConnection"/>; for code that must not throw.</summary>
     public ITransport? TransportOrNull => _transport;
@@ -63,7 +68,7 @@ public abstract class Protocol : IProtocol
     }
 
     /// <summary>Called once the connection is made and <see cref="Transport"/> is set. Does nothing by default.</summary>
-    protected virtual void ConnectionMade() { }
+    public virtual void ConnectionMade() { }
 
     /// <summary>
     /// Bytes arrived from the peer. <paramref name="data"/> is only valid during the call. Does nothing by default.

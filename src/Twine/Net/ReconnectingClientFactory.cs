@@ -20,7 +20,7 @@ namespace Twine.Net;
 /// <code>
 /// sealed class Client : Protocol
 /// {
-///     protected override void ConnectionMade() => ((ReconnectingClientFactory)Factory!).ResetDelay();
+///     public override void ConnectionMade() => ((ReconnectingClientFactory)Factory!).ResetDelay();
 /// }
 /// var factory = new ReconnectingClientFactory(() => new Client()) { MaxDelay = TimeSpan.FromMinutes(1) };
 /// reactor.ConnectTcp("example.org", 7000, factory);

@@ -18,7 +18,7 @@ public sealed class Echo : Protocol
     public const long WriteBufferLimit = 256 * 1024;
 
     /// <inheritdoc />
-    protected override void ConnectionMade()
+    public override void ConnectionMade()
     {
         if (Transport is ISocketTransport socket)
         {

@@ -14,7 +14,7 @@ namespace Twine.Protocols;
 /// </remarks>
 /// <example>
 /// <code>
-/// protected override void ConnectionMade()
+/// public override void ConnectionMade()
 /// {
 ///     var file = File.OpenRead("report.pdf");
 ///     new FileSender().BeginFileTransfer(file, Transport)

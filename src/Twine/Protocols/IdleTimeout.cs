@@ -15,7 +15,7 @@ namespace Twine.Protocols;
 ///     private IdleTimeout? _idle;
 ///     public IReactorTime Clock { get; init; } = null!;
 ///
-///     protected override void ConnectionMade() =>
+///     public override void ConnectionMade() =>
 ///         _idle = new IdleTimeout(Clock, TimeSpan.FromSeconds(30), () => Transport.AbortConnection());
 ///
 ///     protected override void LineReceived(ReadOnlySpan&lt;byte&gt; line) { _idle!.Reset(); SendLine(line); }

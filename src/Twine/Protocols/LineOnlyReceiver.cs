@@ -31,20 +31,14 @@ namespace Twine.Protocols;
 public abstract class LineOnlyReceiver : Protocol
 {
     private readonly ReceiveBuffer _buffer = new();
-    private byte[] _delimiter = "\r\n"u8.ToArray();
-    private int _scanned;
+    private readonly LineScanner _lines = new();
 
     /// <summary>The line delimiter. Default <c>"\r\n"</c>.</summary>
     /// <exception cref="ArgumentException">Set to an empty value.</exception>
     public ReadOnlyMemory<byte> Delimiter
     {
-        get => _delimiter;
-        set
-        {
-            if (value.IsEmpty) throw new ArgumentException("The delimiter must not be empty.", nameof(value));
-            _delimiter = value.ToArray();
-            _scanned = 0;
-        }
+        get => _lines.Delimiter;
+        set => _lines.Delimiter = value;
     }
 
     /// <summary>The longest line delivered, in bytes, not counting the delimiter. Default 16384.</summary>
@@ -69,31 +63,23 @@ public abstract class LineOnlyReceiver : Protocol
     protected virtual void LineLengthExceeded(ReadOnlySpan<byte> line) => TransportOrNull?.LoseConnection();
 
     /// <summary>Sends <paramref name="line"/> followed by the delimiter.</summary>
-    public void SendLine(ReadOnlySpan<byte> line) => FramedWrite.WithSuffix(Transport, line, _delimiter);
+    public void SendLine(ReadOnlySpan<byte> line) => _lines.SendLine(Transport, line);
 
     /// <summary>Sends <paramref name="line"/> encoded as UTF-8, followed by the delimiter.</summary>
-    public void SendLine(string line)
-    {
-        ArgumentNullException.ThrowIfNull(line);
-        FramedWrite.TextWithSuffix(Transport, line, _delimiter);
-    }
+    public void SendLine(string line) => _lines.SendLine(Transport, line);
 
     private void Deliver()
     {
         while (true)
         {
             var pending = _buffer.Span;
-            var delimiter = _delimiter;
-            var from = Math.Min(_scanned, pending.Length);
-            var found = pending[from..].IndexOf(delimiter);
-            if (found < 0)
+            var lineLength = _lines.FindLine(pending);
+            if (lineLength < 0)
             {
-                _scanned = Math.Max(0, pending.Length - delimiter.Length + 1);
                 if (pending.Length > MaxLength) LineLengthExceeded(pending);
                 return;
             }
 
-            var lineLength = from + found;
             if (TransportOrNull is { Disconnecting: true })
             {
                 // Twisted splits the whole chunk first and returns at the first line after a close was requested,
@@ -102,8 +88,8 @@ public abstract class LineOnlyReceiver : Protocol
                 return;
             }
 
-            _buffer.Consume(lineLength + delimiter.Length);
-            _scanned = 0;
+            _buffer.Consume(lineLength + _lines.DelimiterLength);
+            _lines.Reset();
             if (lineLength > MaxLength)
             {
                 DropCompleteLines();
@@ -116,8 +102,8 @@ public abstract class LineOnlyReceiver : Protocol
 
     private void DropCompleteLines()
     {
-        var last = _buffer.Span.LastIndexOf(_delimiter);
-        if (last >= 0) _buffer.Consume(last + _delimiter.Length);
-        _scanned = 0;
+        var last = _buffer.Span.LastIndexOf(_lines.Delimiter.Span);
+        if (last >= 0) _buffer.Consume(last + _lines.DelimiterLength);
+        _lines.Reset();
     }
 }

@@ -28,7 +28,7 @@ namespace Twine.Protocols;
 /// <code>
 /// sealed class Chat : LineReceiver
 /// {
-///     protected override void ConnectionMade() => SendLine("What's your name?");
+///     public override void ConnectionMade() => SendLine("What's your name?");
 ///     protected override void LineReceived(ReadOnlySpan&lt;byte&gt; line)
 ///     {
 ///         var name = Encoding.UTF8.GetString(line);
@@ -42,24 +42,16 @@ namespace Twine.Protocols;
 public abstract class LineReceiver : PausableReceiver
 {
     private readonly ReceiveBuffer _buffer = new();
-    private byte[] _delimiter = "\r\n"u8.ToArray();
+    private readonly LineScanner _lines = new();
     private bool _lineMode = true;
     private bool _stopRequested;
-    // How many bytes at the front of the buffer are known not to start a delimiter, so a long line arriving in many
-    // small chunks is scanned once, not once per chunk.
-    private int _scanned;
 
     /// <summary>The line delimiter. Default <c>"\r\n"</c> (LR1).</summary>
     /// <exception cref="ArgumentException">Set to an empty value.</exception>
     public ReadOnlyMemory<byte> Delimiter
     {
-        get => _delimiter;
-        set
-        {
-            if (value.IsEmpty) throw new ArgumentException("The delimiter must not be empty.", nameof(value));
-            _delimiter = value.ToArray();
-            _scanned = 0;
-        }
+        get => _lines.Delimiter;
+        set => _lines.Delimiter = value;
     }
 
     /// <summary>The longest line delivered, in bytes, not counting the delimiter. Default 16384 (LR1, LR2).</summary>
@@ -113,7 +105,7 @@ public abstract class LineReceiver : PausableReceiver
     public void SetLineMode(ReadOnlySpan<byte> extra = default)
     {
         _lineMode = true;
-        _scanned = 0;
+        _lines.Reset();
         if (!extra.IsEmpty) DataReceived(extra);
     }
 
@@ -122,19 +114,15 @@ public abstract class LineReceiver : PausableReceiver
     {
         var bytes = _buffer.ToArray();
         _buffer.Clear();
-        _scanned = 0;
+        _lines.Reset();
         return bytes;
     }
 
     /// <summary>Sends <paramref name="line"/> followed by the delimiter, in a single write (LR7).</summary>
-    public void SendLine(ReadOnlySpan<byte> line) => FramedWrite.WithSuffix(Transport, line, _delimiter);
+    public void SendLine(ReadOnlySpan<byte> line) => _lines.SendLine(Transport, line);
 
     /// <summary>Sends <paramref name="line"/> encoded as UTF-8, followed by the delimiter, in a single write.</summary>
-    public void SendLine(string line)
-    {
-        ArgumentNullException.ThrowIfNull(line);
-        FramedWrite.TextWithSuffix(Transport, line, _delimiter);
-    }
+    public void SendLine(string line) => _lines.SendLine(Transport, line);
 
     private void Deliver()
     {
@@ -144,34 +132,30 @@ public abstract class LineReceiver : PausableReceiver
             _stopRequested = false;
             if (_lineMode)
             {
-                var delimiter = _delimiter;
-                var from = Math.Min(_scanned, pending.Length);
-                var found = pending[from..].IndexOf(delimiter);
-                if (found < 0)
+                var lineLength = _lines.FindLine(pending);
+                if (lineLength < 0)
                 {
-                    _scanned = Math.Max(0, pending.Length - delimiter.Length + 1);
                     // Twisted (22.4) tolerates up to MAX_LENGTH + len(delimiter) - 1 unterminated bytes, so that a line
                     // of exactly MAX_LENGTH whose delimiter is still arriving is not rejected.
-                    if ((long)pending.Length >= (long)MaxLength + delimiter.Length)
+                    if ((long)pending.Length >= (long)MaxLength + _lines.DelimiterLength)
                     {
                         _buffer.Clear();
-                        _scanned = 0;
+                        _lines.Reset();
                         LineLengthExceeded(pending);
                     }
                     return;
                 }
 
-                var lineLength = from + found;
                 if (lineLength > MaxLength)
                 {
                     _buffer.Clear();
-                    _scanned = 0;
+                    _lines.Reset();
                     LineLengthExceeded(pending);
                     return;
                 }
 
-                _buffer.Consume(lineLength + delimiter.Length);
-                _scanned = 0;
+                _buffer.Consume(lineLength + _lines.DelimiterLength);
+                _lines.Reset();
                 LineReceived(pending[..lineLength]);
                 if (_stopRequested || TransportOrNull is { Disconnecting: true }) return;
             }

@@ -32,26 +32,27 @@ public sealed partial class Reactor
     /// <summary>How many poll phases waited with a positive time limit, i.e. for a timer (diagnostics and tests).</summary>
     internal long TimedWaits { get; private set; }
 
-    // ┌──────────────────────────────────────────────────────────────────────────────────────────────────────────┐
-    // │ The loop. One call = one iteration; Run() calls it until the loop ends, Iterate() calls it once.          │
-    // │                                                                                                           │
-    // │ 1. Thread calls  CallFromThread calls queued before this point, FIFO, at most ThreadCallBudget. Calls     │
-    // │                  they queue wait for the next iteration (TH1), so no producer can starve the loop.        │
-    // │ 2. Call soon     Promise reactions and other "next turn" work, FIFO, at most CallSoonBudget; calls they    │
-    // │                  queue may run in the same phase, within the budget.                                      │
-    // │ 3. Timers        Delayed calls due now, in (time, FIFO) order, at most TimerBudget. Calls scheduled from a │
-    // │                  timed call, even with delay 0, run on a later iteration (RT1).                            │
-    // │ 4. Flush         Transports that wrote since the last flush send their buffers: one send/writev for many  │
-    // │                  small writes.                                                                            │
-    // │ 5. Shutdown      If Stop() was called, fire "shutdown": before (Deferreds hold the rest while the loop    │
-    // │                  keeps turning), during (crash: the loop ends; disconnect all; thread pool joined), after. │
-    // │ 6. Poll          Wait for I/O and dispatch readiness to handlers. The wait is 0 if any queue above still   │
-    // │                  has work (a budget ran out, or work was added since its phase), else until the next       │
-    // │                  timer (rounded up to a millisecond, at most ~24.8 days, RT5), else with no limit: an idle │
-    // │                  reactor sleeps in the kernel and costs nothing. Other threads wake it with the waker.    │
-    // │                                                                                                           │
-    // │ Every callback is isolated: an exception is logged with what was running and the loop continues (RT4).    │
-    // └──────────────────────────────────────────────────────────────────────────────────────────────────────────┘
+    // The loop, and the one description of its phases (docs/design.md and Reactor.cs point here).
+    // One call = one iteration; Run() calls it until the loop ends, Iterate() calls it once.
+    //
+    // 1. Thread calls  CallFromThread calls queued before this point, FIFO, at most ThreadCallBudget. Calls they
+    //                  queue wait for the next iteration (TH1), so no producer can starve the loop.
+    // 2. Call soon     Promise reactions and other "next turn" work, FIFO, at most CallSoonBudget; calls they queue
+    //                  may run in the same phase, within the budget.
+    // 3. Timers        Delayed calls due now, in (time, FIFO) order, at most TimerBudget. Calls scheduled from a timed
+    //                  call, even with delay 0, run on a later iteration (RT1).
+    // 4. Flush         Transports that wrote since the last flush send their buffers: many small writes leave in one
+    //                  sendmsg.
+    // 5. Shutdown      If Stop() was called, fire "shutdown": before (Deferreds hold the rest while the loop keeps
+    //                  turning), during (crash: the loop ends; disconnect all; thread pool joined), after.
+    // 6. Poll          Wait for I/O and dispatch readiness to handlers. The wait is 0 if any queue above still has
+    //                  work (a budget ran out, or work was added since its phase), else until the next timer (rounded
+    //                  up to a millisecond, at most ~24.8 days, RT5), else with no limit: an idle reactor sleeps in the
+    //                  kernel and costs nothing. Other threads wake it with the waker. On a manual clock
+    //                  (ReactorOptions.Clock) a timer is no reason to wake; with auto-jump, when nothing but a timer is
+    //                  left, the clock jumps to it instead (PollOrJump).
+    //
+    // Every callback is isolated: an exception is logged with what was running and the loop continues (RT4).
     private void RunOnce(int maxWaitMs, bool inRun)
     {
         Iterations++;
@@ -78,6 +79,11 @@ public sealed partial class Reactor
 
         // 6. Poll.
         int timeoutMs = PollTimeout(maxWaitMs);
+        if (timeoutMs != 0 && _options is { Clock: { } clock, AutoJumpThreshold: { } threshold } && _timers.NextDue() is not null)
+        {
+            PollOrJump(clock, threshold, maxWaitMs);
+            return;
+        }
         if (timeoutMs < 0) InfiniteWaits++;
         else if (timeoutMs > 0) TimedWaits++;
         _backend.Poll(timeoutMs, _io);
@@ -91,6 +97,8 @@ public sealed partial class Reactor
     {
         if (!_threadCalls.IsEmpty || _callSoon.Count > 0 || _flushes.Count > 0 || _justStopped) return 0;
         int timeoutMs = _timers.Timeout(Now) is { } wait ? ToPollMilliseconds(wait) : Timeout.Infinite;
+        // On a manual clock a timer that is not due yet is not a reason to wake: only the clock moving makes it due.
+        if (timeoutMs > 0 && _options.Clock is not null) timeoutMs = Timeout.Infinite;
         if (maxWaitMs >= 0 && (timeoutMs < 0 || maxWaitMs < timeoutMs)) timeoutMs = maxWaitMs;
         return timeoutMs;
     }

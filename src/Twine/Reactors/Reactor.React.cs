@@ -32,6 +32,7 @@ public sealed partial class Reactor
     public static int React(Func<Reactor, string[], Deferred> main, string[] args, ReactorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(args);
         using var reactor = Create(options);
         return React(reactor, main, args);
     }
@@ -54,18 +55,58 @@ public sealed partial class Reactor
     public static int React(Func<Reactor, string[], Task> main, string[] args, ReactorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(args);
         using var reactor = Create(options);
         return React(reactor, main, args);
     }
 
-    /// <summary>React on a given reactor (tests, and hosts that configure the reactor first).</summary>
-    internal static int React(Reactor reactor, Func<Reactor, string[], Task> main, string[] args) =>
-        React(reactor, (r, a) => r.FromTask(main(r, a)), args);
-
-    /// <summary>React on a given reactor (tests, and hosts that configure the reactor first).</summary>
-    internal static int React(Reactor reactor, Func<Reactor, string[], Deferred> main, string[] args)
+    /// <summary>
+    /// As <see cref="React(Func{Reactor, string[], Deferred}, string[], ReactorOptions?)"/> on a reactor the caller
+    /// made, given by its role: a configured <see cref="Reactor"/> (which React neither creates nor disposes), or a
+    /// test double such as <c>Twine.Testing.MemoryReactorClock</c>, as Twisted's tests pass <c>_reactor=</c>. The main
+    /// function receives the reactor with its own type, so it can use every role that type has.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var reactor = new MemoryReactorClock();
+    /// int code = Reactor.React(reactor, (r, _) => r.DeferLater(TimeSpan.FromHours(1), () => 0), []);
+    /// Assert.Equal(0, code);
+    /// Assert.Equal(TimeSpan.FromHours(1), reactor.Now);   // an hour, in no time
+    /// </code>
+    /// </example>
+    [OverloadResolutionPriority(1)]
+    public static int React<TReactor>(TReactor reactor, Func<TReactor, string[], Deferred> main, string[] args)
+        where TReactor : IReactorCore
     {
+        ArgumentNullException.ThrowIfNull(reactor);
+        ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(args);
+        return ReactOn(reactor, () => main(reactor, args));
+    }
+
+    /// <summary>As <see cref="React{TReactor}(TReactor, Func{TReactor, string[], Deferred}, string[])"/> for a main function that returns a <see cref="Task"/>.</summary>
+    /// <remarks>
+    /// On a test double, which has no thread of its own, the task must finish on the test's thread: await Deferreds
+    /// (they resume inline), not tasks that complete on the .NET thread pool.
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// int code = Reactor.React(new MemoryReactorClock(), async (r, _) => await r.Sleep(TimeSpan.FromMinutes(5)), []);
+    /// </code>
+    /// </example>
+    public static int React<TReactor>(TReactor reactor, Func<TReactor, string[], Task> main, string[] args)
+        where TReactor : IReactorCore
+    {
+        ArgumentNullException.ThrowIfNull(reactor);
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(args);
+        // Called under the reactor's context (ReactOn), so Deferred.FromTask delivers the task's end on its thread.
+        return ReactOn(reactor, () => Deferred.FromTask(main(reactor, args) ?? throw new InvalidOperationException("The main function returned a null Task.")));
+    }
+
+    /// <summary>The body of react (R1, R2), on any <see cref="IReactorCore"/>.</summary>
+    private static int ReactOn(IReactorCore reactor, Func<Deferred> main)
+    {
         int code = 0;
         bool stopping = false;
         bool finished = false;
@@ -97,15 +138,17 @@ public sealed partial class Reactor
             }
         }
 
-        // main runs before the loop, as in Twisted, but already under the reactor's SynchronizationContext and Promise
-        // scheduler: an async main's first await must capture them, or its continuations would run on the thread pool.
+        // main runs before the loop, as in Twisted, but on a real reactor already under its SynchronizationContext and
+        // Promise scheduler: an async main's first await must capture them, or its continuations would run on the
+        // thread pool. A test double runs everything on the test's thread and needs neither.
         Deferred result;
+        var real = reactor as Reactor;
         var previous = SynchronizationContext.Current;
-        var previousScheduler = reactor.InstallScheduler();
-        SynchronizationContext.SetSynchronizationContext(reactor._syncContext);
+        var previousScheduler = real?.InstallScheduler();
+        if (real is not null) SynchronizationContext.SetSynchronizationContext(real._syncContext);
         try
         {
-            result = main(reactor, args) ?? throw new InvalidOperationException("The main function returned null instead of a Deferred.");
+            result = main() ?? throw new InvalidOperationException("The main function returned null instead of a Deferred.");
         }
         catch (Exception ex)
         {
@@ -113,8 +156,11 @@ public sealed partial class Reactor
         }
         finally
         {
-            SynchronizationContext.SetSynchronizationContext(previous);
-            RestoreScheduler(previousScheduler);
+            if (real is not null)
+            {
+                SynchronizationContext.SetSynchronizationContext(previous);
+                RestoreScheduler(previousScheduler);
+            }
         }
 
         Failure? mainFailure = null;
@@ -127,22 +173,5 @@ public sealed partial class Reactor
         reactor.Run();
         if (!finished && reactor.ExitSignal is { } signal) return 128 + signal;
         return code;
-    }
-
-    /// <summary>A Deferred that fires on the reactor thread when <paramref name="task"/> completes.</summary>
-    private Deferred<Unit> FromTask(Task task)
-    {
-        ArgumentNullException.ThrowIfNull(task, "The main function returned a null Task.");
-        var d = new Deferred<Unit>();
-        if (task.IsCompleted) Complete(d, task);
-        else task.ContinueWith(t => CallFromThread(() => Complete(d, t)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return d;
-
-        static void Complete(Deferred<Unit> d, Task t)
-        {
-            if (t.IsCanceled) d.Errback(new TaskCanceledException(t));
-            else if (t.Exception is { } aggregate) d.Errback(aggregate.InnerExceptions.Count == 1 ? aggregate.InnerException! : aggregate);
-            else d.Callback();
-        }
     }
 }

@@ -6,7 +6,7 @@ namespace Twine.Reactors;
 // SIGINT and SIGTERM stop the reactor cleanly (RE9).
 public sealed partial class Reactor
 {
-    private PosixSignalRegistration[]? _signalRegistrations;
+    private IDisposable[]? _signalRegistrations;
     private int _exitSignal;
 
     /// <summary>
@@ -22,11 +22,12 @@ public sealed partial class Reactor
     /// <summary>Installs the handlers: called from the "during startup" phase (RE4), removed during shutdown.</summary>
     private void InstallSignalHandlers()
     {
-        if (_signalRegistrations is not null || OperatingSystem.IsWindows()) return;
+        var source = _options.SignalSource ?? OsSignalSource.Instance;
+        if (_signalRegistrations is not null || (source is OsSignalSource && OperatingSystem.IsWindows())) return;
         _signalRegistrations =
         [
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+            source.Register(PosixSignal.SIGINT, OnSignal),
+            source.Register(PosixSignal.SIGTERM, OnSignal),
         ];
         AddSystemEventTrigger(SystemEventPhase.During, Shutdown, UninstallSignalHandlers);
     }
@@ -38,16 +39,12 @@ public sealed partial class Reactor
         foreach (var registration in registrations) registration.Dispose();
     }
 
-    /// <summary>Runs on .NET's signal-handling thread: cancel the default termination and stop through the thread queue.</summary>
-    private void OnSignal(PosixSignalContext context)
+    /// <summary>Runs on the signal source's thread (.NET's signal-handling thread for real signals): stop through the thread queue.</summary>
+    private void OnSignal(PosixSignal signal)
     {
-        context.Cancel = true;
-        int number = context.Signal == PosixSignal.SIGINT ? 2 : 15;
+        int number = signal == PosixSignal.SIGINT ? 2 : 15;
         Log.Info($"Received {(number == 2 ? "SIGINT" : "SIGTERM")}, shutting down.");
         Volatile.Write(ref _exitSignal, number);
         CallFromThread(StopIfRunning);
     }
-
-    /// <summary>Delivers a signal as if the OS had (tests).</summary>
-    internal void SimulateSignal(PosixSignal signal) => OnSignal(new PosixSignalContext(signal));
 }

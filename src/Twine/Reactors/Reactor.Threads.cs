@@ -105,6 +105,9 @@ public sealed partial class Reactor : IReactorThreads
     /// string page = reactor.BlockingCallFromThread(() => client.GetPage(url));
     /// </code>
     /// </example>
+    // Preferred when both overloads fit, as in BlockingCallFromThread<int>(() => throw e), which would otherwise be
+    // ambiguous (CS0121); either throws the same exception.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public T BlockingCallFromThread<T>(Func<Deferred<T>> function)
     {
         ArgumentNullException.ThrowIfNull(function);

@@ -6,8 +6,28 @@ namespace Twine.Reactors;
 // IReactorTime: monotonic time and the timer heap (phase 3 of the loop).
 public sealed partial class Reactor
 {
-    /// <summary>Monotonic time since the reactor was created (a <see cref="Stopwatch"/>; never jumps with the wall clock).</summary>
-    public TimeSpan Now => Stopwatch.GetElapsedTime(_origin);
+    /// <summary>
+    /// Monotonic time since the reactor was created (a <see cref="Stopwatch"/>; never jumps with the wall clock), or
+    /// the time of <see cref="ReactorOptions.Clock"/> when the reactor runs on a manual clock.
+    /// </summary>
+    public TimeSpan Now => _options.Clock is { } clock ? clock.Now : Stopwatch.GetElapsedTime(_origin);
+
+    /// <summary>How many times the loop jumped its manual clock to the next timer (<see cref="ReactorOptions.AutoJumpThreshold"/>; tests).</summary>
+    internal long AutoJumps { get; private set; }
+
+    /// <summary>
+    /// Phase 6 on a manual clock with auto-jump: look for I/O for at most the threshold; if none came and no other
+    /// thread handed in work, move the clock to the next timer, whose call phase 3 of the next iteration runs.
+    /// </summary>
+    private void PollOrJump(Clock clock, TimeSpan threshold, int maxWaitMs)
+    {
+        int wait = ToPollMilliseconds(threshold);
+        if (maxWaitMs >= 0 && maxWaitMs < wait) wait = maxWaitMs;
+        int ready = _backend.Poll(wait, _io);
+        if (ready > 0 || !_threadCalls.IsEmpty || _timers.NextDue() is not { } due) return;
+        if (due > clock.Now) clock.Advance(due - clock.Now);
+        AutoJumps++;
+    }
 
     /// <summary>
     /// Runs <paramref name="action"/> on the reactor thread once <paramref name="delay"/> has passed. Calls due at the

@@ -1,5 +1,6 @@
 using Twine.Reactors.Io;
 using System.Diagnostics;
+using Twine.Net;
 using Twine.Time;
 
 namespace Twine.Reactors;
@@ -9,9 +10,8 @@ namespace Twine.Reactors;
 /// all become calls on that thread, one at a time, so application code never needs a lock.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Run"/> blocks the calling thread until <see cref="Stop"/> (or <see cref="Crash"/>). Each turn of
-/// the loop runs six phases, documented on the loop method: thread calls, call-soon calls, due timers, write flushes,
-/// shutdown, and a wait for I/O that sleeps in the kernel until there is something to do.</para>
+/// <para><see cref="Run"/> blocks the calling thread until <see cref="Stop"/> (or <see cref="Crash"/>). What one turn
+/// of the loop does is described in one place: the comment on <c>RunOnce</c> in Reactor.Loop.cs.</para>
 /// <para>Except where a member says otherwise (<see cref="CallFromThread(Action)"/>, <see cref="CallInThread"/>,
 /// <see cref="BlockingCallFromThread{T}(Func{T})"/>, <see cref="Stop"/>, <see cref="IsInReactorThread"/>), members
 /// must be called on the reactor thread: the thread running <see cref="Run"/>, or before that the thread that created
@@ -25,7 +25,7 @@ namespace Twine.Reactors;
 /// reactor.Run();
 /// </code>
 /// </example>
-public sealed partial class Reactor : IReactorTime, IDisposable
+public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStreamSockets, IDisposable
 {
     /// <summary>The system event fired when <see cref="Run"/> starts (RE4).</summary>
     public const string Startup = "startup";
@@ -73,12 +73,18 @@ public sealed partial class Reactor : IReactorTime, IDisposable
     /// <see cref="ReactorBackend.Auto"/>, the <c>TWINE_REACTOR</c> environment variable (<c>epoll</c> or <c>poll</c>)
     /// decides, and otherwise epoll on Linux and poll(2) on other Unixes.
     /// </summary>
-    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend.</exception>
+    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, or an auto-jump threshold is set without a clock.</exception>
     /// <exception cref="PlatformNotSupportedException">The backend is not available on this OS (Windows is not supported yet).</exception>
     public static Reactor Create(ReactorOptions? options = null)
     {
         options ??= new ReactorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ThreadPoolSize, 1, nameof(options.ThreadPoolSize));
+        if (options.AutoJumpThreshold is { } threshold)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(threshold, TimeSpan.Zero, nameof(options.AutoJumpThreshold));
+            if (options.Clock is null)
+                throw new ArgumentException("ReactorOptions.AutoJumpThreshold needs ReactorOptions.Clock: only a manual clock can jump.", nameof(options));
+        }
         var kind = ResolveBackend(options.Backend, Environment.GetEnvironmentVariable("TWINE_REACTOR"));
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Twine's reactor needs a Unix (epoll or poll).");
         IPollBackend backend = kind == ReactorBackend.Epoll ? new EpollBackend() : new PollBackend();

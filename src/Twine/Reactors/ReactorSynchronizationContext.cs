@@ -14,7 +14,12 @@ namespace Twine.Reactors;
 /// });
 /// </code>
 /// </example>
-public sealed class ReactorSynchronizationContext : SynchronizationContext
+/// <remarks>
+/// Internal: code sees it only as <see cref="SynchronizationContext.Current"/> on the reactor thread, which is all that
+/// <c>await</c> and <c>Deferred.FromTask</c> need. Work for the reactor from elsewhere goes through
+/// <see cref="Reactor.CallFromThread(Action)"/> (the <c>IReactorFromThreads</c> role), not through this type.
+/// </remarks>
+internal sealed class ReactorSynchronizationContext : SynchronizationContext
 {
     internal ReactorSynchronizationContext(Reactor reactor) => Reactor = reactor;
 

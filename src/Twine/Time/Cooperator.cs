@@ -45,7 +45,7 @@ namespace Twine.Time;
 ///           .AddCallback(_ => Console.WriteLine("finished"));
 /// </code>
 /// </example>
-public sealed class Cooperator
+public sealed partial class Cooperator
 {
     private static readonly ConditionalWeakTable<IReactorTime, Cooperator> s_shared = new();
 

@@ -29,6 +29,12 @@ public static partial class ReactorTimeExtensions
     /// Calls <paramref name="function"/> after <paramref name="delay"/> and fires the returned Deferred with its value,
     /// or fails it with what it threw (DLa1). Cancelling before then cancels the call (DLa2).
     /// </summary>
+    /// <remarks>
+    /// As with <c>Task.Run</c>, an expression lambda's value is the result: <c>() =&gt; flag = true</c> gives a
+    /// <c>Deferred&lt;bool&gt;</c> that fires with <c>true</c>. Write a block, <c>() =&gt; { flag = true; }</c>, for a
+    /// <c>Deferred&lt;Unit&gt;</c>. A function that returns a Deferred is waited on (DLa1, CH1), whichever overload it
+    /// binds to.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
     /// <example>
     /// <code>
@@ -52,6 +58,9 @@ public static partial class ReactorTimeExtensions
     /// Deferred&lt;Page&gt; retry = reactor.DeferLater(TimeSpan.FromSeconds(5), () => client.Get(url));
     /// </code>
     /// </example>
+    // Preferred when both overloads fit, as in DeferLater<int>(delay, () => throw e), which would otherwise be
+    // ambiguous (CS0121); either gives the same failed Deferred.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static Deferred<T> DeferLater<T>(this IReactorTime clock, TimeSpan delay, Func<Deferred<T>> function)
     {
         ArgumentNullException.ThrowIfNull(function);

@@ -46,4 +46,58 @@ public static partial class ReactorTimeExtensions
     /// </example>
     public static Deferred<IEnumerator<object?>> Coiterate(this IReactorTime clock, IEnumerator<object?> iterator) =>
         Cooperator.For(clock).Coiterate(iterator);
+
+    /// <summary>As <see cref="Cooperator.Cooperate{T}(IEnumerable{T})"/>, on <paramref name="clock"/>'s shared cooperator (CO9).</summary>
+    /// <example>
+    /// <code>
+    /// reactor.Cooperate(Enumerable.Range(0, 1000).Select(i => Process(i)));
+    /// </code>
+    /// </example>
+    public static CooperativeTask Cooperate<T>(this IReactorTime clock, IEnumerable<T> iterable) =>
+        Cooperator.For(clock).Cooperate(iterable);
+
+    /// <summary>As <see cref="Cooperator.Cooperate{T}(IEnumerator{T})"/>, on <paramref name="clock"/>'s shared cooperator (CO9).</summary>
+    /// <example>
+    /// <code>
+    /// reactor.Cooperate(Rows().GetEnumerator());
+    /// </code>
+    /// </example>
+    public static CooperativeTask Cooperate<T>(this IReactorTime clock, IEnumerator<T> iterator) =>
+        Cooperator.For(clock).Cooperate(iterator);
+
+    /// <summary>As <see cref="Cooperator.Cooperate{T}(IAsyncEnumerable{T}, CancellationToken)"/>, on <paramref name="clock"/>'s shared cooperator (CO9).</summary>
+    /// <example>
+    /// <code>
+    /// reactor.Cooperate(ReadLinesAsync(path));
+    /// </code>
+    /// </example>
+    public static CooperativeTask Cooperate<T>(this IReactorTime clock, IAsyncEnumerable<T> sequence, CancellationToken cancellationToken = default) =>
+        Cooperator.For(clock).Cooperate(sequence, cancellationToken);
+
+    /// <summary>As <see cref="Cooperator.Coiterate{T}(IEnumerable{T})"/>, on <paramref name="clock"/>'s shared cooperator (CO2, CO9).</summary>
+    /// <example>
+    /// <code>
+    /// await reactor.Coiterate(Rows());
+    /// </code>
+    /// </example>
+    public static Deferred<IEnumerator<T>> Coiterate<T>(this IReactorTime clock, IEnumerable<T> iterable) =>
+        Cooperator.For(clock).Coiterate(iterable);
+
+    /// <summary>As <see cref="Cooperator.Coiterate{T}(IEnumerator{T})"/>, on <paramref name="clock"/>'s shared cooperator (CO2, CO9).</summary>
+    /// <example>
+    /// <code>
+    /// reactor.Coiterate(Rows().GetEnumerator()).AddCallback(_ => Console.WriteLine("done"));
+    /// </code>
+    /// </example>
+    public static Deferred<IEnumerator<T>> Coiterate<T>(this IReactorTime clock, IEnumerator<T> iterator) =>
+        Cooperator.For(clock).Coiterate(iterator);
+
+    /// <summary>As <see cref="Cooperator.Coiterate{T}(IAsyncEnumerable{T}, CancellationToken)"/>, on <paramref name="clock"/>'s shared cooperator (CO9).</summary>
+    /// <example>
+    /// <code>
+    /// await reactor.Coiterate(ReadLinesAsync(path));
+    /// </code>
+    /// </example>
+    public static Deferred<Unit> Coiterate<T>(this IReactorTime clock, IAsyncEnumerable<T> sequence, CancellationToken cancellationToken = default) =>
+        Cooperator.For(clock).Coiterate(sequence, cancellationToken);
 }

@@ -271,7 +271,9 @@ internal sealed class TimerQueue : IDelayedCallOwner
         Array.Clear(_heap, kept, _heapCount - kept);
         _heapCount = kept;
         _cancelledInHeap = 0;
-        for (int i = (_heapCount - 2) / Arity; i >= 0; i--) SiftDown(i);
+        // (count - 2) / Arity truncates to 0 for an empty heap: guard it, or SiftDown(0) reads a cleared slot.
+        if (_heapCount > 1)
+            for (int i = (_heapCount - 2) / Arity; i >= 0; i--) SiftDown(i);
         ShrinkIfSparse();
     }
 

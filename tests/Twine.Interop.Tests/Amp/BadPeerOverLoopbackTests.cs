@@ -18,7 +18,7 @@ public sealed class BadPeerOverLoopbackTests
     {
         public Deferred<Exception> Lost { get; } = new();
 
-        protected override void ConnectionMade() => Transport.Write(bytes);
+        public override void ConnectionMade() => Transport.Write(bytes);
 
         public override void ConnectionLost(Failure reason) => Lost.Callback(reason.Value);
     }

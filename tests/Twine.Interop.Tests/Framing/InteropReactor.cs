@@ -1,4 +1,5 @@
 using Twine.Reactors;
+using Twine.Testing;
 
 namespace Twine.Interop.Tests.Framing;
 
@@ -16,18 +17,7 @@ internal static class InteropReactor
     /// Runs <paramref name="reactor"/> until something stops it. A timer crashes it after <see cref="GuardLimit"/> and
     /// fails the test with <paramref name="diagnostics"/> (typically the peer's output).
     /// </summary>
-    public static void RunGuarded(Reactor reactor, Func<string> diagnostics)
-    {
-        bool tripped = false;
-        var guard = reactor.CallLater(GuardLimit, () =>
-        {
-            tripped = true;
-            reactor.Crash();
-        });
-        reactor.Run();
-        if (guard.IsActive) guard.Cancel();
-        Assert.False(tripped, $"The conversation was still going after {GuardLimit.TotalSeconds} s: guard tripped{diagnostics()}");
-    }
+    public static void RunGuarded(Reactor reactor, Func<string> diagnostics) => reactor.RunGuarded(GuardLimit, diagnostics);
 
     /// <summary>Stops the reactor if it is still running; safe from any thread and safe to call twice.</summary>
     public static void StopSoon(Reactor reactor)

@@ -24,7 +24,7 @@ internal static class Messengers
 
         public void Send(ReadOnlySpan<byte> payload) => SendLine(payload);
 
-        protected override void ConnectionMade() => recorder.Connected(this);
+        public override void ConnectionMade() => recorder.Connected(this);
 
         public override void DataReceived(ReadOnlySpan<byte> data)
         {
@@ -51,7 +51,7 @@ internal static class Messengers
 
         public void Send(ReadOnlySpan<byte> payload) => SendString(payload);
 
-        protected override void ConnectionMade() => recorder.Connected(this);
+        public override void ConnectionMade() => recorder.Connected(this);
 
         public override void DataReceived(ReadOnlySpan<byte> data)
         {
@@ -77,7 +77,7 @@ internal static class Messengers
 
         public void Send(ReadOnlySpan<byte> payload) => SendString(payload);
 
-        protected override void ConnectionMade() => recorder.Connected(this);
+        public override void ConnectionMade() => recorder.Connected(this);
 
         public override void DataReceived(ReadOnlySpan<byte> data)
         {

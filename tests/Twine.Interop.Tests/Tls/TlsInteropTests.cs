@@ -226,7 +226,7 @@ public sealed class TlsInteropTests : IDisposable
         public string? Sni { get; private set; }
         public Action? Stop { get; set; }
 
-        protected override void ConnectionMade()
+        public override void ConnectionMade()
         {
             if (_send is not null) Transport.Write(Encoding.ASCII.GetBytes(_send));
         }

@@ -383,6 +383,30 @@ public sealed class DeferredTests
     }
 
     [Fact]
+    public void D10_DebugOnThisThreadIsScopedToTheThreadAndTheScope()
+    {
+        Assert.False(Deferred.Debug);
+        bool otherThreadSaw = true;
+        using (Deferred.DebugOnThisThread())
+        {
+            Assert.True(Deferred.Debug);
+            var other = new Thread(() => otherThreadSaw = Deferred.Debug);
+            other.Start();
+            other.Join();
+            var d = new Deferred<int>();
+            d.Callback(1);
+            var e = Assert.Throws<AlreadyCalledException>(() => d.Callback(2));
+            Assert.Contains(" C:", e.Message);
+            Assert.Contains(" I:", e.Message);
+        }
+        Assert.False(otherThreadSaw);
+        Assert.False(Deferred.Debug);
+        var plain = new Deferred<int>();
+        plain.Callback(1);
+        Assert.Null(Assert.Throws<AlreadyCalledException>(() => plain.Callback(2)).DebugInfo);
+    }
+
+    [Fact]
     public void D10_DebugSwitchedOnAfterCreationRecordsOnlyTheInvoker()
     {
         bool was = Deferred.Debug;

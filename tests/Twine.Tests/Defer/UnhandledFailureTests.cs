@@ -84,7 +84,7 @@ public sealed class UnhandledFailureTests
         var critical = Assert.Single(events, x => x.Level == LogLevel.Critical);
         Assert.Equal("Unhandled error in Deferred:", critical.Message);
         var detail = Assert.Single(events, x => x.Level == LogLevel.Error);
-        Assert.StartsWith("Unhandled Error\nTraceback ", detail.Message);
+        Assert.StartsWith($"Unhandled Error\n{typeof(MarkerException).FullName}: ", detail.Message);
         Assert.Contains("l1", detail.Message);
     }
 
@@ -207,6 +207,28 @@ public sealed class UnhandledFailureTests
             Assert.True(watch.Reported(e) == 0, $"'{e.Message}' was reported as unhandled");
             Assert.Empty(watch.Logged(e));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AbandonErrorClearedByValueBoundChaining(Exception e)
+    {
+        // Func<Failure, object> is the overload C# picks here; the Deferred it returns still chains (CH1).
+        var bad = Deferred.Fail<object>(e);
+        bad.AddErrback(_ => new Deferred<object>());
+    }
+
+    [Fact]
+    public void L2_ErrorClearedByChainingThroughAValueOverloadIsNotReported()
+    {
+        // Twisted: test_errorClearedByChaining.
+        var control = new MarkerException("control");
+        var cleared = new MarkerException("cleared by chaining");
+        using var watch = new Watch(control, cleared);
+        AbandonErrorClearedByValueBoundChaining(cleared);
+        Abandon(control);
+        watch.CollectUntilReported(control);
+        Assert.Equal(0, watch.Reported(cleared));
+        Assert.Empty(watch.Logged(cleared));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -10,7 +10,7 @@ public sealed class ClientCreatorTests
     private sealed class P : Protocol
     {
         public bool Made;
-        protected override void ConnectionMade() => Made = true;
+        public override void ConnectionMade() => Made = true;
     }
 
     private static readonly EndPoint Peer = new IPEndPoint(IPAddress.Loopback, 1234);

@@ -13,7 +13,7 @@ public sealed class ProtocolTests
         public bool ConnectedDuringMade;
         public ITransport? TransportDuringMade;
 
-        protected override void ConnectionMade()
+        public override void ConnectionMade()
         {
             ConnectedDuringMade = Connected;
             TransportDuringMade = Transport;

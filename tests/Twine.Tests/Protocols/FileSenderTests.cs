@@ -115,7 +115,7 @@ public sealed class FileSenderTests
     private sealed class FileServer(byte[] content) : Protocol
     {
         public byte? LastByte;
-        protected override void ConnectionMade() =>
+        public override void ConnectionMade() =>
             new FileSender().BeginFileTransfer(new MemoryStream(content), Transport)
                 .AddCallback(last => { LastByte = last; Transport.LoseConnection(); });
     }

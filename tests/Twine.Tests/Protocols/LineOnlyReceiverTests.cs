@@ -38,27 +38,6 @@ public sealed class LineOnlyReceiverTests
     }
 
     [Fact]
-    public void LO1_BufferAcrossChunkSizes()
-    {
-        var buffer = Encoding.ASCII.GetBytes("foo\r\nbleakness\r\ndesolation\r\nplastic forks\r\n");
-        for (var packetSize = 1; packetSize < 10; packetSize++)
-        {
-            var (r, _) = Connected();
-            for (var i = 0; i < buffer.Length; i += packetSize)
-                r.DataReceived(buffer.AsSpan(i, Math.Min(packetSize, buffer.Length - i)));
-            Assert.Equal(["foo", "bleakness", "desolation", "plastic forks"], r.Lines);
-        }
-    }
-
-    [Fact]
-    public void LO1_DefaultsMatchLineReceiver()
-    {
-        var r = new Tester();
-        Assert.Equal("\r\n"u8.ToArray(), r.Delimiter.ToArray());
-        Assert.Equal(16384, r.MaxLength);
-    }
-
-    [Fact]
     public void LO1_GreaterThanMaximumLineLengthDisconnectsWithJustThatLine()
     {
         var (r, t) = Connected(3);
@@ -85,15 +64,6 @@ public sealed class LineOnlyReceiverTests
     }
 
     [Fact]
-    public void LO1_ALineOfExactlyMaxLengthIsDelivered()
-    {
-        var (r, t) = Connected(3);
-        r.DataReceived("xxx\r\n"u8);
-        Assert.Equal(["xxx"], r.Lines);
-        Assert.False(t.Disconnecting);
-    }
-
-    [Fact]
     public void LO1_UnterminatedRemainderIsRejectedAsSoonAsItExceedsMaxLength()
     {
         // The threshold differs from LineReceiver's: MaxLength, not MaxLength + delimiter length - 1.
@@ -116,15 +86,6 @@ public sealed class LineOnlyReceiverTests
         Assert.Equal("partial".Length, r.BufferedLength);
         r.DataReceived("\r\nd\r\n"u8);
         Assert.Equal(["a", "quit"], r.Lines);
-    }
-
-    [Fact]
-    public void LO1_SendLineAppendsTheDelimiter()
-    {
-        var (r, t) = Connected();
-        r.SendLine("hello"u8);
-        r.SendLine("wörld");
-        Assert.Equal("hello\r\nwörld\r\n", t.ValueAsString());
     }
 
     [Fact]

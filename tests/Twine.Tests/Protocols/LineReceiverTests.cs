@@ -87,22 +87,6 @@ public sealed class LineReceiverTests
         }
     }
 
-    [Fact]
-    public void LR1_DefaultsAreCrLfAnd16384AndLineMode()
-    {
-        var r = new Collector();
-        Assert.Equal("\r\n"u8.ToArray(), r.Delimiter.ToArray());
-        Assert.Equal(16384, r.MaxLength);
-        Assert.True(r.LineMode);
-        r.MakeConnection(new MemoryTransport());
-        r.DataReceived("a\r\nb\r\nc"u8);
-        Assert.Equal(["a", "b"], r.Lines);
-        Assert.Equal(1, r.BufferedLength);
-        r.DataReceived("\r"u8);
-        r.DataReceived("\n"u8);
-        Assert.Equal(["a", "b", "c"], r.Lines);
-    }
-
     private sealed class Collector : LineReceiver
     {
         public readonly List<string> Lines = new();
@@ -130,15 +114,6 @@ public sealed class LineReceiverTests
         var t = new MemoryTransport();
         r.MakeConnection(t);
         return (r, t);
-    }
-
-    [Fact]
-    public void LR2_ALineOfExactlyMaxLengthIsDelivered()
-    {
-        var (r, t) = Connected(4);
-        r.DataReceived("xxxx\r\n"u8);
-        Assert.Equal(["xxxx"], r.Lines);
-        Assert.False(t.Disconnecting);
     }
 
     [Fact]
@@ -443,21 +418,6 @@ public sealed class LineReceiverTests
         Assert.Equal("", S(p.Rest));
     }
 
-    [Fact]
-    public void LR7_SendLineIsASingleWriteWithTheDelimiter()
-    {
-        var t = new CountingTransport();
-        var p = new Collector();
-        p.MakeConnection(t);
-        p.SendLine("hello"u8);
-        p.SendLine("wörld");
-        Assert.Equal(2, t.Writes);
-        Assert.Equal("hello\r\nwörld\r\n", t.ValueAsString());
-        p.Delimiter = "\n"u8.ToArray();
-        p.SendLine(""u8);
-        Assert.EndsWith("\r\n\n", t.ValueAsString());
-    }
-
     private sealed class NoRaw : LineReceiver
     {
         protected override void LineReceived(ReadOnlySpan<byte> line) => SetRawMode();
@@ -469,12 +429,6 @@ public sealed class LineReceiverTests
         var p = new NoRaw();
         p.MakeConnection(new MemoryTransport());
         Assert.Throws<InvalidOperationException>(() => p.DataReceived("x\r\nraw"u8));
-    }
-
-    [Fact]
-    public void EmptyDelimiterIsRejected()
-    {
-        Assert.Throws<ArgumentException>(() => new Collector().Delimiter = ReadOnlyMemory<byte>.Empty);
     }
 }
 

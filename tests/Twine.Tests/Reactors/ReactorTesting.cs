@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Twine.Logging;
 using Twine.Reactors;
+using Twine.Testing;
 
 namespace Twine.Tests.Reactors;
 
@@ -20,18 +21,7 @@ internal static class ReactorTesting
     /// Runs the reactor on the test thread. A CallLater safety guard crashes it after <see cref="GuardLimit"/> of real
     /// time and fails the test.
     /// </summary>
-    public static void RunGuarded(Reactor reactor)
-    {
-        bool tripped = false;
-        var guard = reactor.CallLater(GuardLimit, () =>
-        {
-            tripped = true;
-            reactor.Crash();
-        });
-        reactor.Run();
-        if (guard.IsActive) guard.Cancel();
-        Assert.False(tripped, $"The reactor was still running after {GuardLimit.TotalSeconds} s: guard tripped.");
-    }
+    public static void RunGuarded(Reactor reactor) => reactor.RunGuarded(GuardLimit);
 
     /// <summary>
     /// Runs the reactor with a watchdog thread instead of a timer (for tests that need the timer heap empty). The

@@ -294,7 +294,7 @@ public sealed class ReactorThreadsTests
                 return d;
             }));
             seen.Add(Assert.Throws<InvalidOperationException>(() =>
-                reactor.BlockingCallFromThread((Func<int>)(() => throw new InvalidOperationException("sync error")))).Message);
+                reactor.BlockingCallFromThread<int>(() => throw new InvalidOperationException("sync error"))).Message);
             seen.Add(Assert.Throws<TimeoutException>(() => reactor.BlockingCallFromThread(() =>
             {
                 var d = new Deferred<int>();

@@ -18,7 +18,7 @@ public sealed class LoopbackPumpTests
     private sealed class Greeter : LineReceiver
     {
         public readonly List<string> Lines = new();
-        protected override void ConnectionMade() => SendLine("hello");
+        public override void ConnectionMade() => SendLine("hello");
         protected override void LineReceived(ReadOnlySpan<byte> line) => Lines.Add(Encoding.UTF8.GetString(line));
     }
 
@@ -50,7 +50,7 @@ public sealed class LoopbackPumpTests
 
     private sealed class OrderProbe(string name, List<string> order) : Protocol
     {
-        protected override void ConnectionMade() => order.Add(name);
+        public override void ConnectionMade() => order.Add(name);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class LoopbackPumpTests
         public bool Paused, Stopped;
         private readonly int _total;
         public Firehose(int total) => _total = total;
-        protected override void ConnectionMade()
+        public override void ConnectionMade()
         {
             Transport.RegisterProducer(this, streaming: true);
             Produce();
@@ -245,7 +245,7 @@ public sealed class LoopbackPumpTests
     {
         public int Pulls;
         public bool Stopped;
-        protected override void ConnectionMade() => Transport.RegisterProducer(this, streaming: false);
+        public override void ConnectionMade() => Transport.RegisterProducer(this, streaming: false);
         public void ResumeProducing() { Pulls++; Transport.Write("more"u8); }
         public void StopProducing() => Stopped = true;
     }
@@ -267,7 +267,7 @@ public sealed class LoopbackPumpTests
 
     private sealed class PingPong : Protocol
     {
-        protected override void ConnectionMade() => Transport.Write("x"u8);
+        public override void ConnectionMade() => Transport.Write("x"u8);
         public override void DataReceived(ReadOnlySpan<byte> data) => Transport.Write(data);
     }
 

@@ -4,6 +4,7 @@ using Twine.Defer;
 using Twine.Net;
 using Twine.Reactors;
 using Twine.Testing;
+using Twine.Threading;
 
 namespace Twine.Tests.Testing;
 
@@ -106,14 +107,15 @@ public sealed class MemoryReactorTests
     {
         var reactor = new MemoryReactor();
         var order = new List<string>();
-        reactor.CallWhenRunning(() => order.Add(reactor.Running ? "first while running" : "first"));
+        reactor.CallWhenRunning(() => order.Add(reactor.IsRunning ? "first while running" : "first"));
         reactor.CallWhenRunning(() => order.Add("second"));
         reactor.AddSystemEventTrigger(SystemEventPhase.Before, "shutdown", () => order.Add("trigger"));
         reactor.Run();
-        Assert.Equal(["first while running", "second"], order);
+        // MR4: after the stop, the recorded shutdown trigger runs too.
+        Assert.Equal(["first while running", "second", "trigger"], order);
         Assert.True(reactor.HasRun);
         Assert.True(reactor.HasStopped);
-        Assert.False(reactor.Running);
+        Assert.False(reactor.IsRunning);
         Assert.Equal((SystemEventPhase.Before, "shutdown"), (reactor.Triggers[0].Phase, reactor.Triggers[0].EventType));
         reactor.Crash();
         Assert.True(reactor.HasCrashed);
@@ -186,5 +188,100 @@ public sealed class MemoryReactorTests
         producer.StopProducing();
         Assert.True(producer.Stopped);
         Assert.True(producer.Result.Called);
+    }
+
+    [Fact]
+    public void MR4_StopWhenNotRunningThrowsAndACrashSkipsTheShutdownTriggers()
+    {
+        IReactorCore reactor = new MemoryReactor();
+        Assert.Throws<ReactorNotRunningException>(reactor.Stop);
+        var ran = new List<string>();
+        var removed = reactor.AddSystemEventTrigger(SystemEventPhase.During, Reactor.Shutdown, () => ran.Add("removed"));
+        reactor.AddSystemEventTrigger(SystemEventPhase.After, Reactor.Shutdown, () => ran.Add("after"));
+        reactor.RemoveSystemEventTrigger(removed);
+        Assert.Throws<ArgumentException>(() => reactor.RemoveSystemEventTrigger(removed));
+        reactor.CallWhenRunning(reactor.Crash);
+        reactor.Run();
+        Assert.Empty(ran);
+        Assert.Null(reactor.CallWhenRunning(() => ran.Add("hook")));   // not running: recorded for the next Run
+        reactor.Run();
+        Assert.Equal(["hook", "after"], ran);
+    }
+
+    [Fact]
+    public void MR4_ABeforeShutdownDeferredHoldsTheLaterPhases()
+    {
+        var reactor = new MemoryReactor();
+        var hold = new Deferred<Unit>();
+        var ran = new List<string>();
+        reactor.AddSystemEventTrigger(SystemEventPhase.Before, Reactor.Shutdown, () => hold);
+        reactor.AddSystemEventTrigger(SystemEventPhase.During, Reactor.Shutdown, () => ran.Add("during"));
+        reactor.Run();
+        Assert.Empty(ran);
+        hold.Callback();
+        Assert.Equal(["during"], ran);
+    }
+
+    [Fact]
+    public void MR4_ThreadCallsRunAtOnceInOrderOnTheCallersThread()
+    {
+        IReactorThreads reactor = new MemoryReactor();
+        var order = new List<string>();
+        int thread = Environment.CurrentManagedThreadId;
+        reactor.CallFromThread(() => order.Add("from thread"));
+        reactor.CallFromThread(s => order.Add(s), "with state");
+        reactor.CallInThread(() => order.Add(Environment.CurrentManagedThreadId == thread ? "in pool, same thread" : "other"));
+        reactor.CallMultipleInThread([() => order.Add("m1"), () => order.Add("m2")]);
+        Assert.Equal(["from thread", "with state", "in pool, same thread", "m1", "m2"], order);
+        Assert.Equal(7, reactor.DeferToThread(() => 7).Result.Value);
+        var failed = reactor.DeferToThread(new Action(() => throw new InvalidOperationException("in the pool")));
+        Assert.IsType<InvalidOperationException>(failed.Result.Failure!.Value);
+        failed.AddErrback(_ => { });
+        Assert.Throws<InvalidOperationException>(() => reactor.CallFromThread(() => throw new InvalidOperationException("surfaces")));
+        var memory = (MemoryReactor)reactor;
+        Assert.Equal(3, memory.ThreadCallCount);
+        Assert.Equal(4, memory.PoolCallCount);
+        reactor.SuggestThreadPoolSize(3);
+        Assert.Equal(3, reactor.SuggestedThreadPoolSize);
+        var pool = reactor.GetThreadPool();
+        Assert.Same(pool, reactor.GetThreadPool());
+        Assert.Equal(3, pool.MaxThreads);
+        Assert.False(pool.IsStarted);
+    }
+
+    /// <summary>Lifecycle code written against the role, as user code would be.</summary>
+    private static List<string> Lifecycle(IReactorCore reactor)
+    {
+        var order = new List<string>();
+        reactor.AddSystemEventTrigger(SystemEventPhase.After, Reactor.Shutdown, () => order.Add("after shutdown"));
+        reactor.AddSystemEventTrigger(SystemEventPhase.During, Reactor.Shutdown, () => order.Add($"during shutdown, running: {reactor.IsRunning}"));
+        var held = new Deferred<Unit>();
+        reactor.AddSystemEventTrigger(SystemEventPhase.Before, Reactor.Shutdown, () =>
+        {
+            order.Add("before shutdown");
+            return held;
+        });
+        reactor.AddSystemEventTrigger(SystemEventPhase.Before, Reactor.Shutdown, () => held.Callback());
+        reactor.CallWhenRunning(() =>
+        {
+            order.Add($"when running, running: {reactor.IsRunning}");
+            reactor.Stop();
+            Assert.Throws<ReactorNotRunningException>(reactor.Stop);
+        });
+        reactor.Run();
+        order.Add($"returned, running: {reactor.IsRunning}, signal: {reactor.ExitSignal?.ToString() ?? "none"}");
+        return order;
+    }
+
+    [Fact]
+    public void MR4_TheSameLifecycleCodeRunsAlikeOnTheRealReactorAndTheMemoryReactor()
+    {
+        using var real = Reactor.Create(new ReactorOptions { InstallSignalHandlers = false });
+        var expected = Lifecycle(real);
+        Assert.Equal(
+            ["when running, running: True", "before shutdown", "during shutdown, running: False", "after shutdown",
+             "returned, running: False, signal: none"],
+            expected);
+        Assert.Equal(expected, Lifecycle(new MemoryReactor()));
     }
 }

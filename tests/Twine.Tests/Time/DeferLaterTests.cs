@@ -75,6 +75,43 @@ public sealed class DeferLaterTests
     }
 
     [Fact]
+    public void DLa1_AThrowingLambdaWithAnExplicitTypeArgumentCompilesAndFails()
+    {
+        // Both the value and the Deferred overload fit `() => throw`; this used to be CS0121.
+        var clock = new Clock();
+        var d = clock.DeferLater<int>(S(1), () => throw new TestException());
+        clock.Advance(S(1));
+        Assert.IsType<TestException>(d.Result.Failure!.Value);
+    }
+
+    [Fact]
+    public void DLa1_AnExpressionLambdasValueIsTheResultAndABlockGivesNone()
+    {
+        // As Task.Run does: `() => flag = true` is a Func<bool>, so its value is the result. A block has none.
+        var clock = new Clock();
+        bool flag = false, other = false;
+        Deferred<bool> valued = clock.DeferLater(S(1), () => flag = true);
+        Deferred<Unit> none = clock.DeferLater(S(1), () => { other = true; });
+        clock.Advance(S(1));
+        Assert.True(flag && other);
+        Assert.True(valued.Result.Value);
+        Assert.True(none.Result.Succeeded);
+    }
+
+    [Fact]
+    public void DLa1_ADeferredReturnedThroughTheValueOverloadIsChainedToo()
+    {
+        // DeferLater<object> binds Func<object>: the Deferred arrives as a plain value and still chains (CH1).
+        var clock = new Clock();
+        var inner = new Deferred<string>();
+        var d = clock.DeferLater<object>(S(1), () => inner);
+        clock.Advance(S(1));
+        Assert.True(d.IsWaiting);
+        inner.Callback("late");
+        Assert.Equal("late", d.Result.Value);
+    }
+
+    [Fact]
     public void DLa2_Cancel_CancelsTheTimerAndNeverCallsTheFunction()
     {
         var clock = new Clock();

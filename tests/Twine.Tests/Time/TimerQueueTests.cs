@@ -102,6 +102,20 @@ public sealed class TimerQueueTests
     }
 
     [Fact]
+    public void RT2_CompactingAHeapWhoseEveryCallIsCancelledLeavesItEmpty()
+    {
+        // One timer at a time, each cancelled before the next (a server's per-request timeout): when compaction runs,
+        // nothing is left to keep.
+        var queue = new TimerQueue(new ManualNow());
+        for (int i = 0; i < 200; i++) queue.Schedule(S(1), () => { }).Cancel();
+        Assert.Equal(0, queue.Count);
+        bool ran = false;
+        queue.Schedule(S(1), () => ran = true);
+        Assert.Equal(1, queue.RunDue(S(1)));
+        Assert.True(ran);
+    }
+
+    [Fact]
     public void RT2_NoCompactionWhileCancellationsAreUnderHalfTheHeap()
     {
         var queue = new TimerQueue(new ManualNow());

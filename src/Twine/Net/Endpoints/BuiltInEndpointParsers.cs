@@ -16,24 +16,24 @@ internal static class BuiltInEndpointParsers
     private static readonly EndpointSignature s_unixClient = new("UNIXClientEndpoint", "path", "timeout=30", "checkPID?");
 
     /// <summary><c>tcp:PORT[:interface=][:backlog=]</c>.</summary>
-    public static IStreamServerEndpoint TcpServer(object reactor, EndpointArguments a)
+    public static IStreamServerEndpoint TcpServer(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tcpServer.Bind(a.Positional, a.Keywords);
-        return new Tcp4ServerEndpoint(Role<IReactorTcp>(reactor, "tcp"), ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+        return new Tcp4ServerEndpoint(reactor, ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
     }
 
     /// <summary><c>tcp6:PORT[:backlog=][:interface=::]</c> (a plugin in Twisted, so matched case-insensitively).</summary>
-    public static IStreamServerEndpoint Tcp6Server(object reactor, EndpointArguments a)
+    public static IStreamServerEndpoint Tcp6Server(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tcp6Server.Bind(a.Positional, a.Keywords);
-        return new Tcp6ServerEndpoint(Role<IReactorTcp>(reactor, "tcp6"), ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+        return new Tcp6ServerEndpoint(reactor, ToInt(v["port"]!, "port"), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
     }
 
     /// <summary><c>unix:PATH[:mode=OCTAL][:backlog=][:lockfile=0|1]</c>; note the lock file is wanted by default.</summary>
-    public static IStreamServerEndpoint UnixServer(object reactor, EndpointArguments a)
+    public static IStreamServerEndpoint UnixServer(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_unixServer.Bind(a.Positional, a.Keywords);
-        return new UnixServerEndpoint(Role<IReactorUnix>(reactor, "unix"), v["address"]!, ToInt(v["backlog"]!, "backlog"),
+        return new UnixServerEndpoint(reactor, v["address"]!, ToInt(v["backlog"]!, "backlog"),
             ToInt(v["mode"]!, 8, "mode"), ToInt(v["lockfile"]!, "lockfile") != 0);
     }
 
@@ -42,16 +42,16 @@ internal static class BuiltInEndpointParsers
     /// an address bound with port 0. As in Twisted, one positional is the host unless <c>host=</c> is given, in which case
     /// it is the port; a third positional is ignored.
     /// </summary>
-    public static IStreamClientEndpoint TcpClient(object reactor, EndpointArguments a)
+    public static IStreamClientEndpoint TcpClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var keywords = ClientTcpKeywords(a);
         var v = s_tcpClient.Bind([], keywords);
-        return new Tcp4ClientEndpoint(Role<IReactorTcp>(reactor, "tcp"), v["host"]!, ToInt(v["port"]!, "port"),
+        return new Tcp4ClientEndpoint(reactor, v["host"]!, ToInt(v["port"]!, "port"),
             TimeSpan.FromSeconds(ToInt(v["timeout"]!, "timeout")), BindEndPoint(v["bindAddress"]));
     }
 
     /// <summary><c>unix:PATH</c> or <c>unix:path=PATH</c>, <c>timeout</c>, <c>lockfile=0|1</c> (check the server's lock).</summary>
-    public static IStreamClientEndpoint UnixClient(object reactor, EndpointArguments a)
+    public static IStreamClientEndpoint UnixClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var keywords = new Dictionary<string, string>(a.Keywords, StringComparer.Ordinal);
         if (a.Positional.Count == 1) keywords["path"] = a.Positional[0];
@@ -59,7 +59,7 @@ internal static class BuiltInEndpointParsers
         var v = s_unixClient.Bind([], keywords);
         // Twisted passes a literal checkPID= through as a string, which Python treats as true unless it is empty.
         bool checkPid = fromLockfile ?? !string.IsNullOrEmpty(v["checkPID"]);
-        return new UnixClientEndpoint(Role<IReactorUnix>(reactor, "unix"), v["path"]!,
+        return new UnixClientEndpoint(reactor, v["path"]!,
             TimeSpan.FromSeconds(ToInt(v["timeout"]!, "timeout")), checkPid);
     }
 
@@ -88,21 +88,17 @@ internal static class BuiltInEndpointParsers
         return new IPEndPoint(ip, 0);
     }
 
-    /// <summary>The reactor as the role an endpoint type needs.</summary>
-    internal static T Role<T>(object reactor, string type) where T : class =>
-        reactor as T ?? throw new ArgumentException($"'{type}' endpoints need a reactor that implements {typeof(T).Name}; {reactor.GetType().Name} does not.");
-
     /// <summary>A parser from a function, for the registry.</summary>
-    internal sealed class Server(string prefix, Func<object, EndpointArguments, IStreamServerEndpoint> parse) : IStreamServerEndpointStringParser
+    internal sealed class Server(string prefix, Func<IReactorStreamSockets, EndpointArguments, IStreamServerEndpoint> parse) : IStreamServerEndpointStringParser
     {
         public string Prefix => prefix;
-        public IStreamServerEndpoint ParseStreamServer(object reactor, EndpointArguments arguments) => parse(reactor, arguments);
+        public IStreamServerEndpoint ParseStreamServer(IReactorStreamSockets reactor, EndpointArguments arguments) => parse(reactor, arguments);
     }
 
     /// <summary>A parser from a function, for the registry.</summary>
-    internal sealed class Client(string prefix, Func<object, EndpointArguments, IStreamClientEndpoint> parse) : IStreamClientEndpointStringParser
+    internal sealed class Client(string prefix, Func<IReactorStreamSockets, EndpointArguments, IStreamClientEndpoint> parse) : IStreamClientEndpointStringParser
     {
         public string Prefix => prefix;
-        public IStreamClientEndpoint ParseStreamClient(object reactor, EndpointArguments arguments) => parse(reactor, arguments);
+        public IStreamClientEndpoint ParseStreamClient(IReactorStreamSockets reactor, EndpointArguments arguments) => parse(reactor, arguments);
     }
 }

@@ -28,8 +28,7 @@ public static class Endpoints
     /// <summary>A server endpoint from a description such as <c>tcp:8080:interface=127.0.0.1</c> (Twisted's <c>serverFromString</c>).</summary>
     /// <exception cref="ArgumentException">An unknown type, or arguments that do not fit it.</exception>
     /// <exception cref="NotSupportedException">An <c>ssl:</c> description asks for a protocol version older than TLS 1.2.</exception>
-    public static IStreamServerEndpoint Server<TReactor>(TReactor reactor, string description, EndpointParsers? parsers = null)
-        where TReactor : IReactorTcp, IReactorUnix
+    public static IStreamServerEndpoint Server(IReactorStreamSockets reactor, string description, EndpointParsers? parsers = null)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         var parsed = EndpointDescription.Parse(description);
@@ -39,8 +38,7 @@ public static class Endpoints
 
     /// <summary>A client endpoint from a description such as <c>tcp:host=example.org:port=80</c> (Twisted's <c>clientFromString</c>).</summary>
     /// <exception cref="ArgumentException">An unknown type, or arguments that do not fit it (a missing port, an unknown keyword).</exception>
-    public static IStreamClientEndpoint Client<TReactor>(TReactor reactor, string description, EndpointParsers? parsers = null)
-        where TReactor : IReactorTcp, IReactorUnix
+    public static IStreamClientEndpoint Client(IReactorStreamSockets reactor, string description, EndpointParsers? parsers = null)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         var parsed = EndpointDescription.Parse(description);

@@ -6,8 +6,8 @@ namespace Twine.Net.Endpoints;
 /// sealed class SocksParser : IStreamClientEndpointStringParser
 /// {
 ///     public string Prefix => "socks";
-///     public IStreamClientEndpoint ParseStreamClient(object reactor, EndpointArguments a) =>
-///         new SocksEndpoint((IReactorTcp)reactor, a.Positional[0], int.Parse(a.Positional[1]));
+///     public IStreamClientEndpoint ParseStreamClient(IReactorStreamSockets reactor, EndpointArguments a) =>
+///         new SocksEndpoint(reactor, a.Positional[0], int.Parse(a.Positional[1]));
 /// }
 /// EndpointParsers.Default.Register(new SocksParser());
 /// </code>
@@ -18,8 +18,8 @@ public interface IStreamClientEndpointStringParser
     string Prefix { get; }
 
     /// <summary>Builds the endpoint from the arguments after the type name.</summary>
-    /// <param name="reactor">The reactor given to <see cref="Endpoints.Client{TReactor}"/>; cast it to the roles you need.</param>
+    /// <param name="reactor">The reactor given to <see cref="Endpoints.Client"/>; test it for any other role you need (<c>reactor as IReactorX</c>).</param>
     /// <param name="arguments">The positional and keyword arguments of the description, unescaped.</param>
     /// <exception cref="ArgumentException">The arguments are wrong.</exception>
-    IStreamClientEndpoint ParseStreamClient(object reactor, EndpointArguments arguments);
+    IStreamClientEndpoint ParseStreamClient(IReactorStreamSockets reactor, EndpointArguments arguments);
 }

@@ -9,7 +9,7 @@ namespace Twine.Net.Endpoints;
 /// sealed class StdioParser : IStreamServerEndpointStringParser
 /// {
 ///     public string Prefix => "stdio";
-///     public IStreamServerEndpoint ParseStreamServer(object reactor, EndpointArguments arguments) => new StdioEndpoint(reactor);
+///     public IStreamServerEndpoint ParseStreamServer(IReactorStreamSockets reactor, EndpointArguments arguments) => new StdioEndpoint(reactor);
 /// }
 /// EndpointParsers.Default.Register(new StdioParser());
 /// var endpoint = Endpoints.Server(reactor, "stdio:");
@@ -21,8 +21,8 @@ public interface IStreamServerEndpointStringParser
     string Prefix { get; }
 
     /// <summary>Builds the endpoint from the arguments after the type name.</summary>
-    /// <param name="reactor">The reactor given to <see cref="Endpoints.Server{TReactor}"/>; cast it to the roles you need.</param>
+    /// <param name="reactor">The reactor given to <see cref="Endpoints.Server"/>; test it for any other role you need (<c>reactor as IReactorX</c>).</param>
     /// <param name="arguments">The positional and keyword arguments of the description, unescaped.</param>
     /// <exception cref="ArgumentException">The arguments are wrong (Twisted's <c>TypeError</c>/<c>ValueError</c>).</exception>
-    IStreamServerEndpoint ParseStreamServer(object reactor, EndpointArguments arguments);
+    IStreamServerEndpoint ParseStreamServer(IReactorStreamSockets reactor, EndpointArguments arguments);
 }

@@ -25,7 +25,7 @@ internal static class TlsEndpointParsers
     /// <c>ssl:PORT[:privateKey=][:certKey=][:sslmethod=][:interface=][:backlog=][:extraCertChain=][:dhParameters=]</c>.
     /// As in Twisted, <c>certKey</c> defaults to <c>privateKey</c> (one PEM file holding both).
     /// </summary>
-    public static IStreamServerEndpoint SslServer(object reactor, EndpointArguments a)
+    public static IStreamServerEndpoint SslServer(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_sslServer.Bind(a.Positional, a.Keywords);
         int port = ToInt(v["port"]!, "port");
@@ -36,20 +36,20 @@ internal static class TlsEndpointParsers
         // OpenSSL (through .NET) negotiates ECDHE key exchange and chooses its own groups; Diffie-Hellman parameters
         // only matter for the old DHE suites, so the file is checked to exist and otherwise not needed.
         if (v["dhParameters"] is { } dh && !File.Exists(dh)) throw new ArgumentException($"The dhParameters file '{dh}' does not exist.");
-        var tcp = new Tcp4ServerEndpoint(BuiltInEndpointParsers.Role<IReactorTcp>(reactor, "ssl"), port, backlog, v["interface"]!);
+        var tcp = new Tcp4ServerEndpoint(reactor, port, backlog, v["interface"]!);
         return new TlsServerEndpoint(tcp, options);
     }
 
     /// <summary>Client <c>ssl:</c>: the TCP client arguments plus <c>certKey</c>, <c>privateKey</c>, <c>caCertsDir</c>, <c>hostname</c>.</summary>
     /// <remarks>Unlike Twisted's, which skips verification without <c>caCertsDir</c>, this one verifies against the system's store.</remarks>
-    public static IStreamClientEndpoint SslClient(object reactor, EndpointArguments a)
+    public static IStreamClientEndpoint SslClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_sslClient.Bind([], BuiltInEndpointParsers.ClientTcpKeywords(a));
         var host = v["host"]!;
         var options = new TlsClientOptions { HostName = v["hostname"] ?? host };
         if (v["caCertsDir"] is { } ca) options.TrustRoots = Load(() => TlsClientOptions.LoadTrustRoots(ca));
         if (v["certKey"] is { } cert) options.ClientCertificate = Load(() => PemFiles.LoadCertificateWithKey(cert, v["privateKey"]));
-        var tcp = new Tcp4ClientEndpoint(BuiltInEndpointParsers.Role<IReactorTcp>(reactor, "ssl"), host, ToInt(v["port"]!, "port"),
+        var tcp = new Tcp4ClientEndpoint(reactor, host, ToInt(v["port"]!, "port"),
             TimeSpan.FromSeconds(ToInt(v["timeout"]!, "timeout")), BindEndPoint(v["bindAddress"]));
         return new TlsClientEndpoint(tcp, options);
     }
@@ -59,7 +59,7 @@ internal static class TlsEndpointParsers
     /// are errors. <c>trustRoots</c> is a PEM file or a directory of them; <c>endpoint</c> a client description (with
     /// escaped colons) to carry the ciphertext instead of TCP to HOST:PORT.
     /// </summary>
-    public static IStreamClientEndpoint TlsClient(object reactor, EndpointArguments a)
+    public static IStreamClientEndpoint TlsClient(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tlsClient.Bind(a.Positional, a.Keywords);
         var host = v["host"]!;
@@ -76,7 +76,7 @@ internal static class TlsEndpointParsers
         }
         else
         {
-            inner = new Tcp4ClientEndpoint(BuiltInEndpointParsers.Role<IReactorTcp>(reactor, "tls"), host, port,
+            inner = new Tcp4ClientEndpoint(reactor, host, port,
                 TimeSpan.FromSeconds(timeout), BindEndPoint(v["bindAddress"]));
         }
         return new TlsClientEndpoint(inner, options);

@@ -57,7 +57,7 @@ public static class TlsTransportExtensions
         // Endpoint wrappers forward events; the protocol that writes is the innermost one.
         var user = current;
         while (user is IProtocolWrapper wrapper) user = wrapper.Wrapped;
-        if (user is Protocol p) p.Transport = tls;
+        if (user is Protocol p) p.SwitchTransport(tls);
         tls.MakeConnection(transport);
         return tls;
     }

@@ -3,7 +3,7 @@ namespace Twine.Reactors.Io;
 /// <summary>
 /// Something with buffered writes, typically a transport: <see cref="IIoLoop.ScheduleFlush"/> queues it, and the
 /// reactor calls <see cref="Flush"/> once in the next flush phase (phase 4 of the loop), so many small
-/// <c>Write</c>s made by callbacks in one iteration leave in one <c>send</c>/<c>writev</c>.
+/// <c>Write</c>s made by callbacks in one iteration leave in one <c>sendmsg</c>.
 /// </summary>
 internal interface IFlushable
 {

@@ -265,10 +265,10 @@ public sealed class EndpointParserTests
     private sealed class FakeServerParser(FakeServer server, string prefix = "fake") : IStreamServerEndpointStringParser
     {
         public string Prefix => prefix;
-        public IStreamServerEndpoint ParseStreamServer(object reactor, EndpointArguments arguments) => server;
+        public IStreamServerEndpoint ParseStreamServer(IReactorStreamSockets reactor, EndpointArguments arguments) => server;
     }
 
-    private sealed class FakeClient(object reactor, EndpointArguments arguments) : IStreamClientEndpoint
+    private sealed class FakeClient(IReactorStreamSockets reactor, EndpointArguments arguments) : IStreamClientEndpoint
     {
         public object Reactor => reactor;
         public EndpointArguments Arguments => arguments;
@@ -278,6 +278,6 @@ public sealed class EndpointParserTests
     private sealed class FakeClientParser(string prefix = "fake") : IStreamClientEndpointStringParser
     {
         public string Prefix => prefix;
-        public IStreamClientEndpoint ParseStreamClient(object reactor, EndpointArguments arguments) => new FakeClient(reactor, arguments);
+        public IStreamClientEndpoint ParseStreamClient(IReactorStreamSockets reactor, EndpointArguments arguments) => new FakeClient(reactor, arguments);
     }
 }

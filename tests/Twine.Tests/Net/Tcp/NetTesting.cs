@@ -51,7 +51,7 @@ internal class RecordingProtocol : Protocol
     public Action<RecordingProtocol, byte[]>? OnData { get; set; }
     public Action<RecordingProtocol, Failure>? OnLost { get; set; }
 
-    protected override void ConnectionMade()
+    public override void ConnectionMade()
     {
         Made = true;
         OnMade?.Invoke(this);

@@ -216,7 +216,7 @@ public sealed class TcpFlowControlTests
     {
         public long ReceivedCount { get; private set; }
 
-        protected override void ConnectionMade() => onMade(this);
+        public override void ConnectionMade() => onMade(this);
 
         public override void DataReceived(ReadOnlySpan<byte> data)
         {

@@ -39,7 +39,7 @@ public sealed class StartTlsTests
         public List<string> Lines { get; } = [];
         public Failure? Lost { get; private set; }
 
-        protected override void ConnectionMade()
+        public override void ConnectionMade()
         {
             SendLine("hello");
             SendLine("STARTTLS");

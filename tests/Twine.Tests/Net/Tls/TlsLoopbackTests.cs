@@ -231,7 +231,7 @@ public sealed class TlsLoopbackTests : IDisposable
         public int Pauses { get; private set; }
         public long Checksum { get; private set; }
 
-        protected override void ConnectionMade()
+        public override void ConnectionMade()
         {
             Transport.RegisterProducer(this, streaming: true);
             ResumeProducing();

@@ -1,0 +1,32 @@
+namespace Twine.Web.Http;
+
+/// <summary>Reason phrases for the status codes of RFC 9110 §15 (and a few registered beside it).</summary>
+/// <example>
+/// <code>
+/// string reason = HttpStatus.ReasonPhrase(404);   // "Not Found"
+/// </code>
+/// </example>
+public static class HttpStatus
+{
+    /// <summary>The standard reason phrase for <paramref name="code"/>, or "Unknown Status".</summary>
+    public static string ReasonPhrase(int code) => code switch
+    {
+        100 => "Continue", 101 => "Switching Protocols",
+        200 => "OK", 201 => "Created", 202 => "Accepted", 203 => "Non-Authoritative Information", 204 => "No Content",
+        205 => "Reset Content", 206 => "Partial Content",
+        300 => "Multiple Choices", 301 => "Moved Permanently", 302 => "Found", 303 => "See Other", 304 => "Not Modified",
+        307 => "Temporary Redirect", 308 => "Permanent Redirect",
+        400 => "Bad Request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not Found", 405 => "Method Not Allowed",
+        406 => "Not Acceptable", 408 => "Request Timeout", 409 => "Conflict", 410 => "Gone", 411 => "Length Required",
+        412 => "Precondition Failed", 413 => "Content Too Large", 414 => "URI Too Long", 415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable", 417 => "Expectation Failed", 421 => "Misdirected Request", 422 => "Unprocessable Content",
+        426 => "Upgrade Required", 428 => "Precondition Required", 429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error", 501 => "Not Implemented", 502 => "Bad Gateway", 503 => "Service Unavailable",
+        504 => "Gateway Timeout", 505 => "HTTP Version Not Supported",
+        _ => "Unknown Status",
+    };
+
+    /// <summary>True for statuses whose responses never have a body: 1xx, 204 and 304 (RFC 9110 §6.4.1).</summary>
+    public static bool HasNoBody(int code) => code is >= 100 and < 200 or 204 or 304;
+}

@@ -1,0 +1,23 @@
+using Twine.Net;
+using Twine.Web.Server;
+using Twine.Web.Http;
+
+namespace Twine.Web;
+
+/// <summary>What a <see cref="Request"/> needs from the connection that received it: a place to write and a way to say it is done.</summary>
+internal interface IRequestChannel
+{
+    ITransport Transport { get; }
+
+    /// <summary>True once the connection is gone: writes are dropped.</summary>
+    bool IsClosed { get; }
+
+    /// <summary>The cached Date line.</summary>
+    HttpDate Date { get; }
+
+    /// <summary>Scratch space for formatting a response head.</summary>
+    ByteWriter HeadWriter { get; }
+
+    /// <summary>The response to <paramref name="request"/> is complete; the next one may start.</summary>
+    void ResponseFinished(Request request);
+}
