@@ -20,7 +20,7 @@ internal static class EchoCommand
     {
         var listen = new Option<string>("--listen", "-l")
         {
-            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH. The default listens on 127.0.0.1 only, as every Twine tool and sample does; tcp:PORT alone listens on every interface (as in Twisted).",
+            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH, ssl:PORT:privateKey=KEY.pem:certKey=CERT.pem. The default listens on 127.0.0.1 only, as every Twine tool and sample does; tcp:PORT alone listens on every interface (as in Twisted).",
             HelpName = "ENDPOINT",
             DefaultValueFactory = _ => DefaultListen,
         };

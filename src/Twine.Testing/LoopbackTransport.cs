@@ -24,7 +24,7 @@ namespace Twine.Testing;
 /// pair.ServerTransport.PauseProducing();         // the server stops reading
 /// </code>
 /// </example>
-public sealed class LoopbackTransport : ITransport
+public sealed class LoopbackTransport : ISwitchableTransport
 {
     private readonly ArrayBufferWriter<byte> _outgoing = new();
     private readonly ArrayBufferWriter<byte> _incoming = new();
@@ -43,6 +43,13 @@ public sealed class LoopbackTransport : ITransport
 
     /// <summary>The protocol this transport drives.</summary>
     public IProtocol Protocol { get; internal set; } = null!;
+
+    /// <summary>Drives <paramref name="protocol"/> from now on (STARTTLS puts a TLS layer in between).</summary>
+    public void SwitchProtocol(IProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        Protocol = protocol;
+    }
 
     /// <inheritdoc />
     public EndPoint Host { get; }

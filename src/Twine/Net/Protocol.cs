@@ -32,12 +32,19 @@ public abstract class Protocol : IProtocol
     public static Failure ConnectionDone => new(new ConnectionDoneException());
 
     /// <summary>
-    /// The transport this protocol is connected to. Only <see cref="MakeConnection"/> sets it, so a protocol is never
+    /// The transport this protocol is connected to. Only <see cref="MakeConnection"/> sets it (and STARTTLS, which swaps in
+    /// the TLS layer on the same connection), so a protocol is never
     /// half-connected (a transport without <see cref="ConnectionMade"/>, or the reverse).
     /// </summary>
     /// <exception cref="InvalidOperationException">Read before the protocol was connected.</exception>
     public ITransport Transport =>
         _transport ?? throw new InvalidOperationException($"{GetType().Name} is not connected to a transport yet.");
+
+    /// <summary>
+    /// STARTTLS (<c>Tls.TlsTransportExtensions.StartTls</c>): the connection stays up and the protocol goes on, but from
+    /// now on it writes through the TLS layer. The one other place that sets the transport.
+    /// </summary>
+    internal void SwitchTransport(ITransport transport) => _transport = transport;
 
     /// <summary>The transport, or null before <see cref="MakeConnection"/>; for code that must not throw.</summary>
     public ITransport? TransportOrNull => _transport;

@@ -12,9 +12,9 @@ namespace Twine.Net.Endpoints;
 /// registered by default). <b>Client strings</b> upper-case the type and look among <c>TCP</c>, <c>UNIX</c> and
 /// <c>SSL</c>, then among the registered parsers (<c>tls</c> by default). Anything else is
 /// <c>ArgumentException("Unknown endpoint type: '...'")</c>.</para>
-/// <para><b>TLS is reserved, not available</b>: <c>ssl:</c> and <c>tls:</c> descriptions are checked like Twisted's and
-/// then fail with <see cref="NotSupportedException"/> saying so. Registering a parser with prefix <c>ssl</c> or
-/// <c>tls</c> replaces the reserved one; <c>tcp</c> and <c>unix</c> cannot be replaced.</para>
+/// <para><b>TLS</b>: <c>ssl:</c> (server and client) and <c>tls:</c> (client) take Twisted's arguments and wrap TCP in
+/// <see cref="TlsServerEndpoint"/> / <see cref="TlsClientEndpoint"/>. Registering a parser with prefix <c>ssl</c>
+/// or <c>tls</c> replaces the built-in one; <c>tcp</c> and <c>unix</c> cannot be replaced.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -30,7 +30,7 @@ public sealed class EndpointParsers
     private readonly Dictionary<string, IStreamClientEndpointStringParser> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _lock = new();
 
-    /// <summary>A registry with Twisted's built-in types, <c>tcp6</c>, and the reserved TLS types.</summary>
+    /// <summary>A registry with Twisted's built-in types, <c>tcp6</c>, and the TLS types.</summary>
     public EndpointParsers()
     {
         _builtInServers["tcp"] = new BuiltInEndpointParsers.Server("tcp", BuiltInEndpointParsers.TcpServer);

@@ -14,8 +14,8 @@ namespace Twine.Net.Endpoints;
 /// <see cref="QuoteStringArgument"/>).</para>
 /// <para>Server defaults: <c>tcp</c> backlog 50 and every IPv4 interface; <c>unix</c> mode 0666, backlog 50 and a lock
 /// file (<c>lockfile=1</c>). Client defaults: timeout 30 s, no bind address, no lock-file check. Server type names are
-/// case-sensitive, client ones are not. <c>ssl:</c>/<c>tls:</c> are reserved for TLS, which is not available yet
-/// (<see cref="NotSupportedException"/>); other types come from <see cref="EndpointParsers"/>.</para>
+/// case-sensitive, client ones are not. <c>ssl:</c>/<c>tls:</c> wrap TCP in TLS (<see cref="TlsServerEndpoint"/>,
+/// <see cref="TlsClientEndpoint"/>); other types come from <see cref="EndpointParsers"/>.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -27,7 +27,7 @@ public static class Endpoints
 {
     /// <summary>A server endpoint from a description such as <c>tcp:8080:interface=127.0.0.1</c> (Twisted's <c>serverFromString</c>).</summary>
     /// <exception cref="ArgumentException">An unknown type, or arguments that do not fit it.</exception>
-    /// <exception cref="NotSupportedException">A TLS type (<c>ssl:</c>): TLS is not available yet.</exception>
+    /// <exception cref="NotSupportedException">An <c>ssl:</c> description asks for a protocol version older than TLS 1.2.</exception>
     public static IStreamServerEndpoint Server(IReactorStreamSockets reactor, string description, EndpointParsers? parsers = null)
     {
         ArgumentNullException.ThrowIfNull(reactor);
@@ -38,7 +38,6 @@ public static class Endpoints
 
     /// <summary>A client endpoint from a description such as <c>tcp:host=example.org:port=80</c> (Twisted's <c>clientFromString</c>).</summary>
     /// <exception cref="ArgumentException">An unknown type, or arguments that do not fit it (a missing port, an unknown keyword).</exception>
-    /// <exception cref="NotSupportedException">A TLS type (<c>ssl:</c>, <c>tls:</c>): TLS is not available yet.</exception>
     public static IStreamClientEndpoint Client(IReactorStreamSockets reactor, string description, EndpointParsers? parsers = null)
     {
         ArgumentNullException.ThrowIfNull(reactor);

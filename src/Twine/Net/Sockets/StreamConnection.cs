@@ -19,7 +19,7 @@ namespace Twine.Net.Sockets;
 /// <para>Failures are local: a protocol that throws closes its own connection with that failure (logged), and no
 /// other connection notices.</para>
 /// </remarks>
-internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoHandler, IFlushable
+internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwitchableTransport, IIoHandler, IFlushable
 {
     private readonly IIoLoop _loop;
     private readonly int _fd;
@@ -58,6 +58,16 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IIoH
 
     /// <summary>The protocol this transport drives (a placeholder until <see cref="Start"/>).</summary>
     internal IProtocol Protocol => _protocol;
+
+    /// <inheritdoc />
+    IProtocol ISwitchableTransport.Protocol => _protocol;
+
+    /// <inheritdoc />
+    void ISwitchableTransport.SwitchProtocol(IProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        _protocol = protocol;   // STARTTLS: the TLS layer now sits between the socket and the protocol
+    }
 
     /// <summary>True once the socket is closed and the protocol told.</summary>
     internal bool Closed => _closed;

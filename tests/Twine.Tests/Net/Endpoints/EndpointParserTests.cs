@@ -136,14 +136,13 @@ public sealed class EndpointParserTests
     }
 
     [Fact]
-    public void EP2_SslIsReservedAndExplainsThatTlsIsNotAvailable()
+    public void EP2_SslChecksItsArgumentsAndReadsTheFilesAtOnce()
     {
-        var e = Assert.Throws<NotSupportedException>(() => Endpoints.Server(_reactor, "ssl:443:privateKey=key.pem:certKey=cert.pem"));
-        Assert.Contains("TLS is not available", e.Message);
-        Assert.Contains("'ssl'", e.Message);
-        // The description is still checked first, so a real mistake is reported as such.
+        // A wrong description is reported as such, and a missing file is named (the TLS tests cover working ones).
         Assert.Throws<ArgumentException>(() => Endpoints.Server(_reactor, "ssl:443:privatekey=key.pem"));
         Assert.Throws<ArgumentException>(() => Endpoints.Server(_reactor, "SSL:443"));   // server types are case-sensitive
+        var e = Assert.Throws<ArgumentException>(() => Endpoints.Server(_reactor, "ssl:443:privateKey=/nonexistent/key.pem:certKey=/nonexistent/cert.pem"));
+        Assert.Contains("/nonexistent/cert.pem", e.Message);
     }
 
     // ---- EP3: client strings ----
@@ -210,15 +209,21 @@ public sealed class EndpointParserTests
     }
 
     [Fact]
-    public void EP3_SslAndTlsAreReservedAndCheckTheirArguments()
+    public void EP3_SslAndTlsCheckTheirArgumentsAndWrapTcp()
     {
-        Assert.Contains("TLS is not available", Assert.Throws<NotSupportedException>(() =>
-            Endpoints.Client(_reactor, "ssl:host=example.net:port=4321:privateKey=k.pem:certKey=c.pem:caCertsDir=/c:hostname=x")).Message);
-        Assert.Throws<NotSupportedException>(() => Endpoints.Client(_reactor, "SSL:example.net:4321"));
-        Assert.Contains("'tls'", Assert.Throws<NotSupportedException>(() => Endpoints.Client(_reactor, "tls:example.com:443:timeout=10")).Message);
-        Assert.Throws<NotSupportedException>(() => Endpoints.Client(_reactor, "TLS:host=example.com:port=443"));
+        var tls = Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "tls:example.com:443:timeout=10"));
+        var tcp = Assert.IsType<Tcp4ClientEndpoint>(tls.Inner);
+        Assert.Equal(("example.com", 443, TimeSpan.FromSeconds(10)), (tcp.Host, tcp.Port, tcp.Timeout));
+        Assert.Equal("example.com", tls.Options.HostName);
+        Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "TLS:host=example.com:port=443"));
+        var ssl = Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "SSL:example.net:4321:hostname=other.example"));
+        Assert.Equal("other.example", ssl.Options.HostName);
         Assert.Throws<ArgumentException>(() => Endpoints.Client(_reactor, "tls:example.com:443:bogus=1"));   // unrecognized keyword
         Assert.Throws<ArgumentException>(() => Endpoints.Client(_reactor, "tls:example.com"));               // no port
+        Assert.Contains("/nonexistent/ca.pem", Assert.Throws<ArgumentException>(() =>
+            Endpoints.Client(_reactor, "tls:example.com:443:trustRoots=/nonexistent/ca.pem")).Message);
+        Assert.Throws<ArgumentException>(() =>
+            Endpoints.Client(_reactor, "ssl:host=example.net:port=4321:privateKey=k.pem:certKey=c.pem:caCertsDir=/c:hostname=x"));
     }
 
     // ---- EP4: the registry ----
