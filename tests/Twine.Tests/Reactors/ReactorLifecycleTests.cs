@@ -7,6 +7,7 @@ namespace Twine.Tests.Reactors;
 
 
 /// <summary>Run, Stop, Crash, Iterate, CallWhenRunning and the startup/shutdown events on a real reactor (RE1–RE7).</summary>
+[Collection(ReactLogCollection.Name)]
 public sealed class ReactorLifecycleTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(ReactorTesting))]
