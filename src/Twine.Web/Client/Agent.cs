@@ -74,7 +74,10 @@ public sealed class Agent
             protocol?.Abort();
         });
         protocol = new HttpClientProtocol(request, method, result);
-        connecting = _endpointFor(parsed).Connect(Factory.ForProtocol(() => protocol));
+        // Quiet: a client makes a connection per request, and "Starting factory" for each would drown the log.
+        var factory = Factory.ForProtocol(() => protocol);
+        factory.Noisy = false;
+        connecting = _endpointFor(parsed).Connect(factory);
         connecting.AddErrback(failure =>
         {
             if (!result.Called) result.Errback(failure);
