@@ -36,6 +36,19 @@ public sealed class AgentTests
     }
 
     [Fact]
+    public void AHostNameIsResolvedByTheTcpEndpoint()
+    {
+        var (page, host) = ClientLoopback.Run(async loop =>
+        {
+            int port = loop.ListenSite(Root());
+            var agent = new Agent(loop.Reactor);
+            var response = await agent.Request("GET", $"http://localhost:{port}/headers");
+            return (Encoding.UTF8.GetString(await response.ReadBody(1000)), port);
+        });
+        Assert.StartsWith($"GET /headers host=localhost:{host} ", page);
+    }
+
+    [Fact]
     public void RequestSendsMethodTargetHostAndHeaders()
     {
         var (code, phrase, version, body) = ClientLoopback.Run(async loop =>
