@@ -8,8 +8,8 @@ using Twine.Web.Client;
 namespace Twine.Interop.Tests.Web;
 
 /// <summary>
-/// Twine's HTTP client (Agent) against a server nobody here wrote: Python's <c>http.server</c> (Debian's python3),
-/// serving a temporary directory on an ephemeral loopback port.
+/// Twine's HTTP client (Agent) against servers nobody here wrote, on ephemeral loopback ports: Python's
+/// <c>http.server</c> (Debian's python3) serving a temporary directory, and twisted.web (Debian's python3-twisted).
 /// </summary>
 public sealed partial class AgentInteropTests : IDisposable
 {
@@ -63,6 +63,46 @@ public sealed partial class AgentInteropTests : IDisposable
             try
             {
                 await agent.GetPage($"{url}/missing.txt");
+            }
+            catch (HttpErrorStatusException e)
+            {
+                missing = e;
+            }
+        }
+    }
+
+    [Fact]
+    public void AgentReadsFixedAndChunkedBodiesFromTwistedWeb()
+    {
+        TwistedPeer.RequireTwisted();
+        using var server = new ChildProcess(TwistedPeer.Python, ["-u", Path.Combine(TwistedPeer.PeersDirectory, "twisted_web_server.py")],
+            TwistedPeer.PeersDirectory, new Dictionary<string, string?> { ["PYTHONNOUSERSITE"] = "1", ["PYTHONPATH"] = null });
+        var line = server.WaitForLine(l => l.StartsWith("PORT ", StringComparison.Ordinal), "its PORT line");
+        var url = $"http://127.0.0.1:{int.Parse(line.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture)}";
+
+        using var reactor = InteropReactor.Create();
+        Failure? failure = null;
+        string? fixedBody = null, chunkedBody = null, chunkedCoding = null;
+        Exception? missing = null;
+        reactor.CallWhenRunning(() => Scenario().AddErrback(f => { failure = f; }).AddBoth(() => InteropReactor.StopSoon(reactor)));
+        InteropReactor.RunGuarded(reactor, server.Report);
+        failure?.RaiseException();
+
+        Assert.Equal("fixed body from twisted.web", fixedBody);
+        Assert.Equal("chunked", chunkedCoding);
+        Assert.Equal("chunk 0;chunk 1;chunk 2;", chunkedBody);
+        Assert.Equal(404, Assert.IsType<HttpErrorStatusException>(missing).Code);
+
+        async Deferred Scenario()
+        {
+            var agent = new Agent(reactor);
+            fixedBody = Encoding.UTF8.GetString(await agent.GetPage($"{url}/fixed"));
+            var chunked = await agent.Request("GET", $"{url}/chunked");
+            chunkedCoding = chunked.Headers.Get("Transfer-Encoding");
+            chunkedBody = Encoding.UTF8.GetString(await chunked.ReadBody(1000));
+            try
+            {
+                await agent.GetPage($"{url}/missing");
             }
             catch (HttpErrorStatusException e)
             {
