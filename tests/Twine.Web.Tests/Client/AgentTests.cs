@@ -49,6 +49,26 @@ public sealed class AgentTests
     }
 
     [Fact]
+    public void AnIpv6LiteralUrlConnectsAndSendsABracketedHost()
+    {
+        var (page, port) = ClientLoopback.Run(async loop =>
+        {
+            var listening = loop.Reactor.ListenTcp(0, new Site(Root(), loop.Reactor) { LogRequests = false }, interfaceAddress: "::1");
+            int port = ((System.Net.IPEndPoint)listening.Host).Port;
+            try
+            {
+                var response = await new Agent(loop.Reactor).Request("GET", $"http://[::1]:{port}/headers");
+                return (Encoding.UTF8.GetString(await response.ReadBody(1000)), port);
+            }
+            finally
+            {
+                await listening.StopListening();
+            }
+        });
+        Assert.StartsWith($"GET /headers host=[::1]:{port} ", page);
+    }
+
+    [Fact]
     public void RequestSendsMethodTargetHostAndHeaders()
     {
         var (code, phrase, version, body) = ClientLoopback.Run(async loop =>
