@@ -8,7 +8,7 @@ namespace Twine.Testing;
 public partial class MemoryReactor : IReactorCore
 {
     // The same trigger rules as the real reactor (phases, Deferreds awaited by later phases, removal): one home.
-    private readonly Dictionary<string, ThreePhaseEvent> _events = [];
+    private readonly SystemEventTable _events = new();
     private bool _crashed;
     private readonly Queue<Action> _pendingHooks = new();
 
@@ -55,10 +55,7 @@ public partial class MemoryReactor : IReactorCore
     /// </summary>
     public SystemEventTrigger AddSystemEventTrigger(SystemEventPhase phase, string eventType, Func<Deferred?> callable)
     {
-        ArgumentNullException.ThrowIfNull(eventType);
-        ArgumentNullException.ThrowIfNull(callable);
-        if (!_events.TryGetValue(eventType, out var e)) _events[eventType] = e = new ThreePhaseEvent(eventType);
-        var trigger = e.Add(phase, callable);
+        var trigger = _events.Add(phase, eventType, callable);
         Triggers.Add(trigger);
         return trigger;
     }
@@ -78,17 +75,13 @@ public partial class MemoryReactor : IReactorCore
     /// <exception cref="ArgumentException">It already ran or was removed.</exception>
     public void RemoveSystemEventTrigger(SystemEventTrigger trigger)
     {
-        ArgumentNullException.ThrowIfNull(trigger);
-        if (!_events.TryGetValue(trigger.EventType, out var e))
-            throw new ArgumentException($"{trigger} is not a trigger of this reactor.", nameof(trigger));
-        e.Remove(trigger);
+        _events.Remove(trigger);
     }
 
     /// <summary>Runs the pending triggers of <paramref name="eventType"/>: before, during, after.</summary>
     public void FireSystemEvent(string eventType)
     {
-        ArgumentNullException.ThrowIfNull(eventType);
-        if (_events.TryGetValue(eventType, out var e)) e.Fire();
+        _events.Fire(eventType);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Twine.Reactors;
 // Lifecycle: system event triggers (TP1–TP6) and CallWhenRunning (RE3).
 public sealed partial class Reactor
 {
-    private readonly Dictionary<string, ThreePhaseEvent> _events = [];
+    private readonly SystemEventTable _events = new();
 
     /// <summary>
     /// Adds a trigger to <paramref name="phase"/> of the system event <paramref name="eventType"/> (usually
@@ -22,10 +22,7 @@ public sealed partial class Reactor
     /// </example>
     public SystemEventTrigger AddSystemEventTrigger(SystemEventPhase phase, string eventType, Func<Deferred?> callable)
     {
-        ArgumentNullException.ThrowIfNull(eventType);
-        ArgumentNullException.ThrowIfNull(callable);
-        if (!_events.TryGetValue(eventType, out var e)) _events[eventType] = e = new ThreePhaseEvent(eventType);
-        return e.Add(phase, callable);
+        return _events.Add(phase, eventType, callable);
     }
 
     /// <summary>Adds a trigger that has nothing to wait for. See <see cref="AddSystemEventTrigger(SystemEventPhase, string, Func{Deferred})"/>.</summary>
@@ -46,17 +43,13 @@ public sealed partial class Reactor
     /// <exception cref="ArgumentException">The trigger already ran or was already removed.</exception>
     public void RemoveSystemEventTrigger(SystemEventTrigger trigger)
     {
-        ArgumentNullException.ThrowIfNull(trigger);
-        if (!_events.TryGetValue(trigger.EventType, out var e))
-            throw new ArgumentException($"{trigger} is not a trigger of this reactor.", nameof(trigger));
-        e.Remove(trigger);
+        _events.Remove(trigger);
     }
 
     /// <summary>Fires the system event <paramref name="eventType"/>: its before, during and after triggers (TP2). Unknown names do nothing.</summary>
     public void FireSystemEvent(string eventType)
     {
-        ArgumentNullException.ThrowIfNull(eventType);
-        if (_events.TryGetValue(eventType, out var e)) e.Fire();
+        _events.Fire(eventType);
     }
 
     /// <summary>

@@ -141,12 +141,14 @@ public sealed partial class Reactor
 
         // main runs before the loop, as in Twisted, but on a real reactor already under its SynchronizationContext and
         // Promise scheduler: an async main's first await must capture them, or its continuations would run on the
-        // thread pool. A test double runs everything on the test's thread and needs neither.
+        // thread pool. A test double runs everything on the test's thread and needs neither: main runs with no context
+        // at all, so that a context the caller happens to have (a test framework's) cannot make its awaits resume
+        // elsewhere, later, after the double's Run has returned.
         Deferred result;
         var real = reactor as Reactor;
         var previous = SynchronizationContext.Current;
         var previousScheduler = real?.InstallScheduler();
-        if (real is not null) SynchronizationContext.SetSynchronizationContext(real._syncContext);
+        SynchronizationContext.SetSynchronizationContext(real?._syncContext);
         try
         {
             result = main() ?? throw new InvalidOperationException("The main function returned null instead of a Deferred.");
@@ -157,11 +159,8 @@ public sealed partial class Reactor
         }
         finally
         {
-            if (real is not null)
-            {
-                SynchronizationContext.SetSynchronizationContext(previous);
-                RestoreScheduler(previousScheduler);
-            }
+            SynchronizationContext.SetSynchronizationContext(previous);
+            if (real is not null) RestoreScheduler(previousScheduler);
         }
 
         Failure? mainFailure = null;

@@ -42,6 +42,7 @@ public sealed partial class Reactor
     /// <summary>Runs on the signal source's thread (.NET's signal-handling thread for real signals): stop through the thread queue.</summary>
     private void OnSignal(PosixSignal signal)
     {
+        if (_disposed) return;
         int number = signal == PosixSignal.SIGINT ? 2 : 15;
         Log.Info($"Received {(number == 2 ? "SIGINT" : "SIGTERM")}, shutting down.");
         Volatile.Write(ref _exitSignal, number);

@@ -219,6 +219,9 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
         // A reactor that never ran, or crashed, still has its descriptors registered: close them (RE6's
         // disconnect-all) rather than leak the sockets. After a clean stop this finds nothing left to do.
         DisconnectAll();
+        // A crashed reactor never ran its shutdown triggers: its signal handlers are still registered with the process,
+        // and a later signal would reach a dead reactor instead of the live ones.
+        UninstallSignalHandlers();
         CancelBlockedCallers();
         StopThreadPool();
         _threadCalls.Clear();

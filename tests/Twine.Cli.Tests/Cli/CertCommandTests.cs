@@ -83,17 +83,7 @@ public sealed class CertCommandTests : IDisposable
                             RevocationMode = X509RevocationMode.NoCheck,
                         },
                     });
-                    var message = Encoding.ASCII.GetBytes("hello, tls\n");
-                    ssl.Write(message);
-                    var buffer = new byte[message.Length];
-                    int read = 0;
-                    while (read < buffer.Length)
-                    {
-                        int n = ssl.Read(buffer, read, buffer.Length - read);
-                        if (n == 0) break;
-                        read += n;
-                    }
-                    return Encoding.ASCII.GetString(buffer, 0, read);
+                    return StreamEcho.RoundTrip(ssl, "hello, tls\n");
                 }).AddBoth(outcome =>
                 {
                     if (outcome.Succeeded) echoed = outcome.Value; else clientError = outcome.Failure!.Value;

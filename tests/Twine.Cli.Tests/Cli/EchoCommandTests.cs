@@ -47,17 +47,7 @@ public class EchoCommandTests
                     using var client = new TcpClient();
                     client.Connect(IPAddress.Loopback, portNumber);
                     var stream = client.GetStream();
-                    var message = Encoding.ASCII.GetBytes("hello, twine\n");
-                    stream.Write(message);
-                    var buffer = new byte[message.Length];
-                    int read = 0;
-                    while (read < buffer.Length)
-                    {
-                        int n = stream.Read(buffer, read, buffer.Length - read);
-                        if (n == 0) break;
-                        read += n;
-                    }
-                    return Encoding.ASCII.GetString(buffer, 0, read);
+                    return StreamEcho.RoundTrip(stream, "hello, twine\n");
                 }).AddBoth(outcome =>
                 {
                     if (outcome.Succeeded) echoed = outcome.Value; else clientError = outcome.Failure!.Value;

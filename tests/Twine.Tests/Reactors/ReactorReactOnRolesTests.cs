@@ -10,6 +10,7 @@ namespace Twine.Tests.Reactors;
 /// Reactor.React on a reactor given by its role, the way Twisted's ReactTests pass <c>_reactor=</c> (R1, R2): here a
 /// MemoryReactorClock, whose Run jumps virtual time, so an hour-long program runs in no time and deterministically.
 /// </summary>
+[Collection(ReactLogCollection.Name)]
 public sealed class ReactorReactOnRolesTests
 {
     private static Action Throw(Exception ex) => () => throw ex;

@@ -7,6 +7,7 @@ namespace Twine.Tests.Reactors;
 
 
 /// <summary>Reactor.React: Twisted's task.react (R1, R2).</summary>
+[Collection(ReactLogCollection.Name)]
 public sealed class ReactorReactTests
 {
     /// <summary>React on a fresh reactor with a guard timer (react stops the reactor itself; the guard crashes it).</summary>

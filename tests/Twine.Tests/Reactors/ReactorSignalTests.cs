@@ -8,6 +8,7 @@ namespace Twine.Tests.Reactors;
 
 
 /// <summary>SIGINT/SIGTERM stop the reactor cleanly (RE9).</summary>
+[Collection(ReactLogCollection.Name)]
 public sealed class ReactorSignalTests
 {
     private static Reactor CreateWith(ReactorBackend backend, ManualSignalSource signals) =>

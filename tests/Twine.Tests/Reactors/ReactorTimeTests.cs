@@ -151,11 +151,15 @@ public sealed class ReactorTimeTests
         using var reactor = Create(backend);
         const int Workers = 8;
         int firedOnReactor = 0, firedElsewhere = 0, cancelledTokens = 0;
+        Failure? fault = null;
         reactor.CallWhenRunning(() =>
         {
             var tasks = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
             {
-                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(2), reactor.TimeProvider);
+                // The timer is armed only after the callback is registered: registering on a token that is already
+                // cancelled runs the callback at once on the registering thread (a .NET rule), which a loaded machine
+                // would turn into a false "fired elsewhere".
+                using var cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, reactor.TimeProvider);
                 var callbackRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var registration = cts.Token.Register(() =>
                 {
@@ -163,6 +167,7 @@ public sealed class ReactorTimeTests
                     else Interlocked.Increment(ref firedElsewhere);
                     callbackRan.TrySetResult();
                 });
+                cts.CancelAfter(TimeSpan.FromMilliseconds(2));
                 // A timer made and dropped again off the reactor thread, before it can fire.
                 using (var unused = new CancellationTokenSource(TimeSpan.FromHours(1), reactor.TimeProvider)) { }
                 await Task.Delay(TimeSpan.FromMilliseconds(5), reactor.TimeProvider).ConfigureAwait(false);
@@ -172,9 +177,14 @@ public sealed class ReactorTimeTests
                 if (cts.IsCancellationRequested) Interlocked.Increment(ref cancelledTokens);
                 registration.Dispose();
             })).ToArray();
-            _ = Deferred.FromTask(Task.WhenAll(tasks)).AddBoth(_ => reactor.Stop());
+            _ = Deferred.FromTask(Task.WhenAll(tasks)).AddBoth(outcome =>
+            {
+                fault = outcome.Failure;
+                reactor.Stop();
+            });
         });
         RunGuarded(reactor);
+        Assert.Null(fault);
         Assert.Equal(Workers, cancelledTokens);
         Assert.Equal(Workers, firedOnReactor);
         Assert.Equal(0, firedElsewhere);
