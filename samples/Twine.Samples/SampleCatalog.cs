@@ -26,13 +26,7 @@ public static class SampleCatalog
         new FuseChainSample(),
         new SlowMultiplySample(),
         new FireCrackerSample(),
-        new PendingSample(
-            "getpage",
-            Tutorial.IntroDeferreds,
-            "Beyond this tutorial",
-            "GetPage(url) downloads a page without blocking the loop; the reactor stops after 3 s regardless",
-            "coming with Twine's HTTP",
-            "It needs Twine's HTTP client (GetPage) and its HTTP server, for the local page it downloads; neither exists yet."),
+        new GetPageSample(),
         // Autobahn's "Asynchronous Programming"
         new SlowSquareSample(),
     ];
