@@ -363,7 +363,11 @@ public class TaskInteropTests
         var task = d.AsTask();
         bool continuationRanInline = false;
         bool inCallback = false;
-        var observed = task.ContinueWith(_ => continuationRanInline = inCallback, TaskContinuationOptions.ExecuteSynchronously);
+        int firingThread = Environment.CurrentManagedThreadId;
+        // Inline means on the firing thread while the callback runs: a pool thread may legitimately run the
+        // continuation during that window on a loaded machine, and that is not inline.
+        var observed = task.ContinueWith(_ => continuationRanInline = inCallback && Environment.CurrentManagedThreadId == firingThread,
+            TaskContinuationOptions.ExecuteSynchronously);
         inCallback = true;
         d.Callback(1);
         inCallback = false;
