@@ -31,6 +31,24 @@ internal sealed class HeadScanner(int maxStartLine, int maxHeaderSection, int ma
     /// <summary>The field lines found, offsets relative to the start of the scanned bytes.</summary>
     public ReadOnlySpan<FieldEntry> Fields => _entries.AsSpan(0, FieldCount);
 
+    /// <summary>
+    /// Once complete: one copy of the head, from the start line to the end (names, values and the start line are
+    /// read from it lazily), and its fields over that copy. Both directions' parsers take their head this way.
+    /// </summary>
+    public (byte[] Raw, HttpHeaders Headers) CopyHead(ReadOnlySpan<byte> buffer)
+    {
+        int start = HeadStart;
+        var raw = buffer[start..HeadEnd].ToArray();
+        var fields = Fields;
+        var entries = new FieldEntry[fields.Length];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            var f = fields[i];
+            entries[i] = new FieldEntry(f.NameStart - start, f.NameLength, f.ValueStart - start, f.ValueLength);
+        }
+        return (raw, new HttpHeaders(raw, entries, entries.Length));
+    }
+
     /// <summary>True once any byte of a head has been seen (used to tell an idle connection from a slow client).</summary>
     public bool Started => _scanned > 0;
 

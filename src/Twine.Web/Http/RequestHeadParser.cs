@@ -23,19 +23,8 @@ internal sealed class RequestHeadParser(int maxRequestLine, int maxHeaderSection
         consumed = 0;
         if (!_scanner.Scan(buffer)) return null;
         consumed = _scanner.HeadEnd;
-
-        // One copy of the head, from the request line to the end: names, values and the target are read from it lazily.
-        int start = _scanner.HeadStart;
-        var raw = buffer[start.._scanner.HeadEnd].ToArray();
+        var (raw, headers) = _scanner.CopyHead(buffer);
         var line = RequestLine.Parse(raw.AsSpan(0, _scanner.StartLineLength), 0);
-        var fields = _scanner.Fields;
-        var entries = new FieldEntry[fields.Length];
-        for (int i = 0; i < fields.Length; i++)
-        {
-            var f = fields[i];
-            entries[i] = new FieldEntry(f.NameStart - start, f.NameLength, f.ValueStart - start, f.ValueLength);
-        }
-        var headers = new HttpHeaders(raw, entries, entries.Length);
         return Build(raw, line, headers);
     }
 

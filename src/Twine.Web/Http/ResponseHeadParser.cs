@@ -21,17 +21,8 @@ internal sealed class ResponseHeadParser(int maxStatusLine = 8 * 1024, int maxHe
         consumed = 0;
         if (!_scanner.Scan(buffer)) return null;
         consumed = _scanner.HeadEnd;
-        int start = _scanner.HeadStart;
-        var raw = buffer[start.._scanner.HeadEnd].ToArray();
+        var (raw, headers) = _scanner.CopyHead(buffer);
         var line = StatusLine.Parse(raw.AsSpan(0, _scanner.StartLineLength), 0);
-        var fields = _scanner.Fields;
-        var entries = new FieldEntry[fields.Length];
-        for (int i = 0; i < fields.Length; i++)
-        {
-            var f = fields[i];
-            entries[i] = new FieldEntry(f.NameStart - start, f.NameLength, f.ValueStart - start, f.ValueLength);
-        }
-        var headers = new HttpHeaders(raw, entries, entries.Length);
         var (kind, length) = MessageFraming.ForResponse(line.Code, requestMethod, headers);
         var (close, keepAlive) = MessageFraming.ConnectionOptions(headers);
         bool persistent = line.MinorVersion == 0 ? keepAlive && !close : !close;
