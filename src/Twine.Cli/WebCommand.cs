@@ -85,7 +85,7 @@ internal static class WebCommand
             _ = endpoint.Listen(new Site(root, reactor)).AddCallbacks(
                 port =>
                 {
-                    output.WriteLine($"twine web: serving {root.RootPath} at {Url(port.Host)} (Ctrl-C stops)");
+                    output.WriteLine($"twine web: serving {root.RootPath} at {Url(port.Host, listen)} (Ctrl-C stops)");
                     output.Flush();
                     onListening?.Invoke(reactor, port);
                 },
@@ -101,13 +101,20 @@ internal static class WebCommand
         return exit;
     }
 
-    /// <summary>The URL a browser would use: loopback for a wildcard address, the socket path for unix endpoints.</summary>
-    internal static string Url(EndPoint host) => host switch
+    /// <summary>
+    /// The URL a browser would use: loopback for a wildcard address, the socket path for unix endpoints, and
+    /// <c>https</c> when the endpoint string is a TLS one (<c>ssl:</c>).
+    /// </summary>
+    internal static string Url(EndPoint host, string listen = "")
     {
-        IPEndPoint ip when ip.Address.Equals(IPAddress.Any) => $"http://127.0.0.1:{ip.Port}/",
-        IPEndPoint ip when ip.Address.Equals(IPAddress.IPv6Any) => $"http://[::1]:{ip.Port}/",
-        IPEndPoint ip when ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 => $"http://[{ip.Address}]:{ip.Port}/",
-        IPEndPoint ip => $"http://{ip.Address}:{ip.Port}/",
-        _ => $"http://localhost/ via {host}",
-    };
+        var scheme = listen.StartsWith("ssl:", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
+        return host switch
+        {
+            IPEndPoint ip when ip.Address.Equals(IPAddress.Any) => $"{scheme}://127.0.0.1:{ip.Port}/",
+            IPEndPoint ip when ip.Address.Equals(IPAddress.IPv6Any) => $"{scheme}://[::1]:{ip.Port}/",
+            IPEndPoint ip when ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 => $"{scheme}://[{ip.Address}]:{ip.Port}/",
+            IPEndPoint ip => $"{scheme}://{ip.Address}:{ip.Port}/",
+            _ => $"{scheme}://localhost/ via {host}",
+        };
+    }
 }

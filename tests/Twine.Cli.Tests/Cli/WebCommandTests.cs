@@ -12,6 +12,15 @@ public sealed class WebCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public void TheUrlItPrintsIsHttpsForATlsEndpoint()
+    {
+        var host = new IPEndPoint(IPAddress.Loopback, 8443);
+        Assert.Equal("https://127.0.0.1:8443/", WebCommand.Url(host, "ssl:8443:privateKey=k.pem:certKey=c.pem"));
+        Assert.Equal("http://127.0.0.1:8443/", WebCommand.Url(host, "tcp:8443"));
+        Assert.Equal("http://127.0.0.1:8080/", WebCommand.Url(new IPEndPoint(IPAddress.Any, 8080)));
+    }
+
+    [Fact]
     public void HelpDescribesTheOptions()
     {
         var run = CliRun.Invoke("web", "--help");
