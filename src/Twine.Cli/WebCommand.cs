@@ -7,7 +7,6 @@ using Twine.Web;
 
 namespace Twine.Cli;
 
-using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// <c>twine web --path DIR [--listen ENDPOINT]</c>: serves a directory over HTTP with Twine.Web's static

@@ -61,28 +61,15 @@ public partial class MemoryReactor : IReactorCore
     }
 
     /// <summary>As the other overload, for a trigger with nothing to wait for.</summary>
-    public SystemEventTrigger AddSystemEventTrigger(SystemEventPhase phase, string eventType, Action callable)
-    {
-        ArgumentNullException.ThrowIfNull(callable);
-        return AddSystemEventTrigger(phase, eventType, () =>
-        {
-            callable();
-            return null;
-        });
-    }
+    public SystemEventTrigger AddSystemEventTrigger(SystemEventPhase phase, string eventType, Action callable) =>
+        AddSystemEventTrigger(phase, eventType, SystemEventTable.WithNothingToWaitFor(callable));
 
     /// <summary>Removes a trigger that has not run.</summary>
     /// <exception cref="ArgumentException">It already ran or was removed.</exception>
-    public void RemoveSystemEventTrigger(SystemEventTrigger trigger)
-    {
-        _events.Remove(trigger);
-    }
+    public void RemoveSystemEventTrigger(SystemEventTrigger trigger) => _events.Remove(trigger);
 
     /// <summary>Runs the pending triggers of <paramref name="eventType"/>: before, during, after.</summary>
-    public void FireSystemEvent(string eventType)
-    {
-        _events.Fire(eventType);
-    }
+    public void FireSystemEvent(string eventType) => _events.Fire(eventType);
 
     /// <summary>
     /// Runs the reactor without blocking: calls the <see cref="CallWhenRunning"/> hooks not run yet, in order (MR1), then lets

@@ -7,7 +7,6 @@ using Twine.Reactors;
 
 namespace Twine.Web.Tests;
 
-using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// Runs a real reactor on the test thread with a server listening on 127.0.0.1, while a client runs on a worker thread

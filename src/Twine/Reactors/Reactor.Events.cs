@@ -26,31 +26,18 @@ public sealed partial class Reactor
     }
 
     /// <summary>Adds a trigger that has nothing to wait for. See <see cref="AddSystemEventTrigger(SystemEventPhase, string, Func{Deferred})"/>.</summary>
-    public SystemEventTrigger AddSystemEventTrigger(SystemEventPhase phase, string eventType, Action callable)
-    {
-        ArgumentNullException.ThrowIfNull(callable);
-        return AddSystemEventTrigger(phase, eventType, () =>
-        {
-            callable();
-            return null;
-        });
-    }
+    public SystemEventTrigger AddSystemEventTrigger(SystemEventPhase phase, string eventType, Action callable) =>
+        AddSystemEventTrigger(phase, eventType, SystemEventTable.WithNothingToWaitFor(callable));
 
     /// <summary>
     /// Removes a trigger that has not run yet; it will not run, even if its event is firing right now (TP4). Removing a
     /// before trigger that already ran in the current firing does nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The trigger already ran or was already removed.</exception>
-    public void RemoveSystemEventTrigger(SystemEventTrigger trigger)
-    {
-        _events.Remove(trigger);
-    }
+    public void RemoveSystemEventTrigger(SystemEventTrigger trigger) => _events.Remove(trigger);
 
     /// <summary>Fires the system event <paramref name="eventType"/>: its before, during and after triggers (TP2). Unknown names do nothing.</summary>
-    public void FireSystemEvent(string eventType)
-    {
-        _events.Fire(eventType);
-    }
+    public void FireSystemEvent(string eventType) => _events.Fire(eventType);
 
     /// <summary>
     /// Calls <paramref name="callable"/> now if the reactor is running, otherwise once it is (an "after startup"

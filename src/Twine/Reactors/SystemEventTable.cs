@@ -19,15 +19,15 @@ internal sealed class SystemEventTable
         return e.Add(phase, callable);
     }
 
-    /// <summary>Adds a trigger that has nothing to wait for.</summary>
-    public SystemEventTrigger Add(SystemEventPhase phase, string eventType, Action callable)
+    /// <summary>A trigger function for an action that has nothing to wait for.</summary>
+    public static Func<Deferred?> WithNothingToWaitFor(Action callable)
     {
         ArgumentNullException.ThrowIfNull(callable);
-        return Add(phase, eventType, () =>
+        return () =>
         {
             callable();
             return null;
-        });
+        };
     }
 
     /// <summary>Removes a trigger that has not run.</summary>

@@ -1,3 +1,4 @@
+using Twine.Reactors;
 using System.Net;
 using System.Text;
 using Twine.Defer;
@@ -10,7 +11,6 @@ using Twine.Tests.Net.Tls;
 
 namespace Twine.Interop.Tests.Tls;
 
-using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// Twine's TLS against TLS stacks nobody here wrote: Twisted's (pyOpenSSL) in both directions, <c>openssl s_client</c>
@@ -18,26 +18,17 @@ using Reactor = Twine.Reactors.Reactor;
 /// </summary>
 public sealed class TlsInteropTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "twine-tls-interop-" + Guid.NewGuid().ToString("N"));
-    private readonly string _cert;
-    private readonly string _key;
-    private readonly string _ca;
+    private readonly TestCertificates.PemFiles _pem = new("twine-tls-interop-");
 
-    public TlsInteropTests()
-    {
-        (_cert, _key) = TestCertificates.WritePem(TestCertificates.Localhost, _dir, "localhost");
-        _ca = TestCertificates.WriteCaPem(_dir);
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _pem.Dispose();
 
     private static ChildProcess Python(params string[] args) =>
         new(TwistedPeer.Python, ["-u", Path.Combine(TwistedPeer.PeersDirectory, "tls_peer.py"), .. args], TwistedPeer.PeersDirectory,
             new Dictionary<string, string?> { ["PYTHONNOUSERSITE"] = "1", ["PYTHONPATH"] = null });
 
-    private TlsServerOptions ServerOptions() => TlsServerOptions.FromPemFiles(_cert, _key);
+    private TlsServerOptions ServerOptions() => TlsServerOptions.FromPemFiles(_pem.Cert, _pem.Key);
 
-    private TlsClientOptions ClientOptions() => new() { HostName = "localhost", TrustRoots = TlsClientOptions.LoadTrustRoots(_ca) };
+    private TlsClientOptions ClientOptions() => new() { HostName = "localhost", TrustRoots = TlsClientOptions.LoadTrustRoots(_pem.Ca) };
 
     private static int Listen(Reactor reactor, TlsServerOptions options, Func<IProtocol> build) =>
         ((IPEndPoint)reactor.ListenTcp(0, TlsFactory.ForServer(options, new Factory(build) { Noisy = false }), interfaceAddress: "127.0.0.1").Host).Port;
@@ -46,7 +37,7 @@ public sealed class TlsInteropTests : IDisposable
     public void TwineClientTalksToATwistedTlsServer()
     {
         TwistedPeer.RequireTwisted();
-        using var peer = Python("server", _cert, _key);
+        using var peer = Python("server", _pem.Cert, _pem.Key);
         int port = int.Parse(peer.WaitForLine(l => l.StartsWith("PORT ", StringComparison.Ordinal), "PORT").AsSpan(5));
         using var reactor = InteropReactor.Create();
         var client = new Collector("hello twisted", loseWhenComplete: true) { Stop = () => InteropReactor.StopSoon(reactor) };
@@ -69,7 +60,7 @@ public sealed class TlsInteropTests : IDisposable
         Collector? server = null;
         int port = Listen(reactor, ServerOptions(), () => server = new Collector(echo: true) { Stop = () => InteropReactor.StopSoon(reactor) });
         ChildProcess? peer = null;
-        reactor.CallWhenRunning(() => peer = Python("client", port.ToString(), _ca, "localhost", "hello twine"));
+        reactor.CallWhenRunning(() => peer = Python("client", port.ToString(), _pem.Ca, "localhost", "hello twine"));
         try
         {
             InteropReactor.RunGuarded(reactor, () => peer?.Report() ?? "");
@@ -92,7 +83,7 @@ public sealed class TlsInteropTests : IDisposable
         Collector? server = null;
         int port = Listen(reactor, ServerOptions(), () => server = new Collector(echo: true) { Stop = () => InteropReactor.StopSoon(reactor) });
         ChildProcess? peer = null;
-        reactor.CallWhenRunning(() => peer = Python("truncate", port.ToString(), _ca, "localhost", "cut short"));
+        reactor.CallWhenRunning(() => peer = Python("truncate", port.ToString(), _pem.Ca, "localhost", "cut short"));
         try
         {
             InteropReactor.RunGuarded(reactor, () => peer?.Report() ?? "");
@@ -117,7 +108,7 @@ public sealed class TlsInteropTests : IDisposable
         reactor.CallWhenRunning(() =>
         {
             client = new ChildProcess("openssl", ["s_client", "-connect", $"127.0.0.1:{port}", "-servername", "localhost",
-                "-verify_hostname", "localhost", "-CAfile", _ca, "-verify_return_error", "-alpn", "twine-test", "-quiet"]);
+                "-verify_hostname", "localhost", "-CAfile", _pem.Ca, "-verify_return_error", "-alpn", "twine-test", "-quiet"]);
             client.StandardInput.Write("hello openssl\nbye\n");
             client.StandardInput.Flush();
         });
@@ -140,7 +131,7 @@ public sealed class TlsInteropTests : IDisposable
     [Fact]
     public void TwineClientTalksToOpensslSServer()
     {
-        using var server = new ChildProcess("openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", _cert, "-key", _key, "-rev"]);
+        using var server = new ChildProcess("openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", _pem.Cert, "-key", _pem.Key, "-rev"]);
         var accept = server.WaitForLine(l => l.StartsWith("ACCEPT ", StringComparison.Ordinal), "ACCEPT");
         int port = int.Parse(accept[(accept.LastIndexOf(':') + 1)..]);
         using var reactor = InteropReactor.Create();
@@ -174,7 +165,7 @@ public sealed class TlsInteropTests : IDisposable
             reactor.DeferToThread(() => Curl(port, cacert: null)).AddCallback(r =>
             {
                 untrusted = r;
-                return reactor.DeferToThread(() => Curl(port, cacert: _ca));
+                return reactor.DeferToThread(() => Curl(port, cacert: _pem.Ca));
             }).AddBoth(o =>
             {
                 if (o.Succeeded) trusted = o.Value;

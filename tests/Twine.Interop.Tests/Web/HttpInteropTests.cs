@@ -8,7 +8,6 @@ using Twine.Web;
 
 namespace Twine.Interop.Tests.Web;
 
-using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// Twine.Web (the HttpEcho routes plus a static directory under /static) against HTTP clients nobody here wrote:

@@ -5,7 +5,6 @@ using Twine.Reactors;
 
 namespace Twine.Web.Tests.Client;
 
-using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>
 /// Runs a client scenario in a real reactor on the test thread, with servers listening on 127.0.0.1 in the same

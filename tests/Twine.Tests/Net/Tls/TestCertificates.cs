@@ -86,4 +86,22 @@ internal static class TestCertificates
         return path;
     }
 
+
+    /// <summary>A temporary directory holding the localhost certificate and key and the CA as PEM files, removed on dispose.</summary>
+    internal sealed class PemFiles : IDisposable
+    {
+        public PemFiles(string prefix)
+        {
+            Directory = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+            (Cert, Key) = WritePem(Localhost, Directory, "localhost");
+            Ca = WriteCaPem(Directory);
+        }
+
+        public string Directory { get; }
+        public string Cert { get; }
+        public string Key { get; }
+        public string Ca { get; }
+
+        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    }
 }

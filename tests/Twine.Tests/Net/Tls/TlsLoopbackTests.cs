@@ -1,3 +1,4 @@
+using Twine.Reactors;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -9,34 +10,24 @@ using Twine.Tests.Net.Tcp;
 
 namespace Twine.Tests.Net.Tls;
 
-using Reactor = Twine.Reactors.Reactor;
 
 /// <summary>TLS over real loopback sockets and a running reactor, built from endpoint strings.</summary>
 public sealed class TlsLoopbackTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "twine-tls-" + Guid.NewGuid().ToString("N"));
-    private readonly string _cert;
-    private readonly string _key;
-    private readonly string _ca;
+    private readonly TestCertificates.PemFiles _pem = new("twine-tls-");
 
-    public TlsLoopbackTests()
-    {
-        (_cert, _key) = TestCertificates.WritePem(TestCertificates.Localhost, _dir, "localhost");
-        _ca = TestCertificates.WriteCaPem(_dir);
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _pem.Dispose();
 
     private IListeningPort ListenSsl(Reactor reactor, IProtocolFactory factory)
     {
-        var endpoint = Endpoints.Server(reactor, $"ssl:0:privateKey={_key}:certKey={_cert}:interface=127.0.0.1");
+        var endpoint = Endpoints.Server(reactor, $"ssl:0:privateKey={_pem.Key}:certKey={_pem.Cert}:interface=127.0.0.1");
         IListeningPort? port = null;
         endpoint.Listen(factory).AddCallback(p => port = p);
         return port ?? throw new InvalidOperationException("did not listen");
     }
 
     private IStreamClientEndpoint TlsClient(Reactor reactor, IListeningPort port, string host = "localhost") =>
-        Endpoints.Client(reactor, $"tls:host={host}:port={((IPEndPoint)port.Host).Port}:trustRoots={_ca}"
+        Endpoints.Client(reactor, $"tls:host={host}:port={((IPEndPoint)port.Host).Port}:trustRoots={_pem.Ca}"
             + (host == "localhost" ? "" : @":endpoint=tcp\:127.0.0.1\:" + ((IPEndPoint)port.Host).Port));
 
     [Fact]
@@ -124,17 +115,17 @@ public sealed class TlsLoopbackTests : IDisposable
     public void EP2_SslServerOptionsThatCannotWorkAreRefusedWhenParsed(string option, Type exception, string message)
     {
         using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
-        var e = Assert.Throws(exception, () => Endpoints.Server(reactor, $"ssl:0:privateKey={_key}:certKey={_cert}:{option}"));
+        var e = Assert.Throws(exception, () => Endpoints.Server(reactor, $"ssl:0:privateKey={_pem.Key}:certKey={_pem.Cert}:{option}"));
         Assert.Contains(message, e.Message);
     }
 
     [Fact]
     public void EP2_SslServerTakesACombinedPemFileAndAnExtraChain()
     {
-        var combined = Path.Combine(_dir, "combined.pem");
-        File.WriteAllText(combined, File.ReadAllText(_cert) + "\n" + File.ReadAllText(_key));
+        var combined = Path.Combine(_pem.Directory, "combined.pem");
+        File.WriteAllText(combined, File.ReadAllText(_pem.Cert) + "\n" + File.ReadAllText(_pem.Key));
         using var reactor = NetTesting.Create(Twine.Reactors.ReactorBackend.Epoll);
-        var endpoint = Assert.IsType<TlsServerEndpoint>(Endpoints.Server(reactor, $"ssl:0:privateKey={combined}:extraCertChain={_ca}:sslmethod=TLSv1_2_METHOD"));
+        var endpoint = Assert.IsType<TlsServerEndpoint>(Endpoints.Server(reactor, $"ssl:0:privateKey={combined}:extraCertChain={_pem.Ca}:sslmethod=TLSv1_2_METHOD"));
         Assert.Equal(TestCertificates.Localhost.Thumbprint, endpoint.Options.Certificate.Thumbprint);
         Assert.Equal(System.Security.Authentication.SslProtocols.Tls12, endpoint.Options.Protocols);
     }
