@@ -8,7 +8,7 @@
 # Options: --duration S  --warmup S  --conns "1 10"  --servers "twine twisted"
 #
 # Method: the server runs on CPU 0 (taskset -c 0), the generator on CPU 1. Each connection keeps one call in flight.
-# After the warm-up the generator counts answers for the window and reads the server's utime+stime from
+# After the warm-up the generator counts answers for the window and reads the server's utime and stime (also shown apart) from
 # /proc/PID/stat before and after, so "server CPU per call" covers every thread of the server process.
 # Results belong in bench/results/amp.md, measured on a quiet machine; this script only prints them.
 set -euo pipefail
@@ -59,16 +59,18 @@ start_server() {
   echo "run.sh: the $kind server did not start" >&2; cat "$out/$kind.err" >&2; return 1
 }
 
-echo "| server | connections | calls/s | server CPU µs/call |"
-echo "|---|---:|---:|---:|"
+echo "| server | connections | calls/s | server CPU µs/call | of which user | of which kernel |"
+echo "|---|---:|---:|---:|---:|---:|"
 for kind in $servers; do
   for c in $conns; do
     start_server "$kind"
     result="$("${cpu1[@]}" dotnet "$out/bin/TwineAmpBench.dll" client "$port" "$c" "$warmup" "$duration" "$server_pid")"
     cps="$(sed -n 's/^calls_per_s //p' <<<"$result")"
     us="$(sed -n 's/^server_us_per_call //p' <<<"$result")"
+    user="$(sed -n 's/^server_user_us_per_call //p' <<<"$result")"
+    sys="$(sed -n 's/^server_sys_us_per_call //p' <<<"$result")"
     [[ -n "$cps" && -n "$us" ]] || { echo "run.sh: no result from the generator against $kind" >&2; exit 1; }
-    echo "| $kind | $c | $cps | $us |"
+    echo "| $kind | $c | $cps | $us | $user | $sys |"
     cleanup; server_pid=""
   done
 done
