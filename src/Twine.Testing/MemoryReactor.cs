@@ -32,8 +32,11 @@ public partial class MemoryReactor : IReactorStreamSockets, IReactorUdp
 {
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Every <see cref="ListenTcp"/> call.</summary>
+    /// <summary>Every <see cref="ListenTcp(int, IProtocolFactory, int, string)"/> call.</summary>
     public List<(int Port, IProtocolFactory Factory, int Backlog, string Interface)> TcpServers { get; } = new();
+
+    /// <summary>The options of every <see cref="ListenTcp(int, IProtocolFactory, TcpListenOptions)"/> call, in order.</summary>
+    public List<TcpListenOptions> TcpServerOptions { get; } = new();
 
     /// <summary>Every <see cref="ConnectTcp"/> call (a null timeout is recorded as the 30-second default).</summary>
     public List<(string Host, int Port, ClientFactory Factory, TimeSpan Timeout, EndPoint? BindAddress)> TcpClients { get; } = new();
@@ -83,6 +86,18 @@ public partial class MemoryReactor : IReactorStreamSockets, IReactorUdp
         ArgumentNullException.ThrowIfNull(factory);
         TcpServers.Add((port, factory, backlog, interfaceAddress));
         return new MemoryListeningPort(new IPEndPoint(AnyAddressFor(interfaceAddress), port));
+    }
+
+    /// <summary>
+    /// Records the call in <see cref="TcpServers"/> (port, factory, backlog, interface) and its options in
+    /// <see cref="TcpServerOptions"/>, and returns a port as the other overload does.
+    /// </summary>
+    public virtual IListeningPort ListenTcp(int port, IProtocolFactory factory, TcpListenOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var listening = ListenTcp(port, factory, options.Backlog, options.Interface);
+        TcpServerOptions.Add(options);
+        return listening;
     }
 
     /// <summary>

@@ -35,6 +35,24 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     }
 
     /// <summary>
+    /// Listens for TCP connections with <paramref name="options"/>; with <see cref="TcpListenOptions.ReusePort"/> the
+    /// socket sets <c>SO_REUSEPORT</c>, so the reactors of a <see cref="ReactorGroup"/> can each listen on the same port.
+    /// Call on the reactor thread (or before <see cref="Run"/>).
+    /// </summary>
+    /// <exception cref="CannotListenException">The address is in use (by a socket without SO_REUSEPORT), not local, or not allowed.</exception>
+    /// <example>
+    /// <code>
+    /// reactor.ListenTcp(8080, Factory.ForProtocol&lt;Echo&gt;(), new TcpListenOptions { Interface = "127.0.0.1", ReusePort = true });
+    /// </code>
+    /// </example>
+    public IListeningPort ListenTcp(int port, IProtocolFactory factory, TcpListenOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        CheckNetworkCall();
+        return TcpPort.Listen(this, port, factory, options.Backlog, options.Interface, options.ReusePort);
+    }
+
+    /// <summary>
     /// Connects to <paramref name="host"/>:<paramref name="port"/> without blocking. A host name is resolved on the
     /// thread pool; the factory hears <see cref="ClientFactory.StartedConnecting"/> now and the outcome later. Call on
     /// the reactor thread (or before <see cref="Run"/>).

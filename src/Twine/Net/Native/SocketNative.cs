@@ -39,6 +39,10 @@ internal static unsafe partial class SocketNative
     internal const int SO_RCVBUF = 8;
     internal const int SO_KEEPALIVE = 9;
     internal const int SO_LINGER = 13;
+    internal const int SO_REUSEPORT = 15;
+    internal const int SO_TYPE = 3;
+    internal const int SO_ACCEPTCONN = 30;
+    internal const int SO_DOMAIN = 39;
     internal const int IPPROTO_TCP = 6;
     internal const int TCP_NODELAY = 1;
     internal const int TCP_KEEPIDLE = 4;
