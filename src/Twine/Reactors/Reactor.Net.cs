@@ -9,7 +9,7 @@ using Twine.Net.Unix;
 namespace Twine.Reactors;
 
 // Networking: the reactor's TCP, Unix-socket and UDP roles, and the buffers its transports share.
-public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
+public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IReactorSocket
 {
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
@@ -127,6 +127,24 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     {
         CheckNetworkCall();
         return UdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize);
+    }
+
+    /// <summary>
+    /// Accepts connections on a listening socket made elsewhere (systemd's socket activation, a parent process): see
+    /// <see cref="IReactorSocket.AdoptStreamPort"/>. The reactor uses a duplicate; the caller keeps <paramref name="fileDescriptor"/>.
+    /// Call on the reactor thread (or before <see cref="Run"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The descriptor is not a listening stream socket of <paramref name="addressFamily"/>.</exception>
+    /// <exception cref="NotSupportedException">The family is not IPv4, IPv6 or Unix.</exception>
+    /// <example>
+    /// <code>
+    /// var port = reactor.AdoptStreamPort(3, AddressFamily.InterNetwork, Factory.ForProtocol&lt;Echo&gt;());
+    /// </code>
+    /// </example>
+    public IListeningPort AdoptStreamPort(int fileDescriptor, System.Net.Sockets.AddressFamily addressFamily, IProtocolFactory factory)
+    {
+        CheckNetworkCall();
+        return AdoptedPort.Adopt(this, fileDescriptor, addressFamily, factory);
     }
 
     private void CheckNetworkCall()

@@ -37,6 +37,21 @@ internal static class BuiltInEndpointParsers
             ToInt(v["mode"]!, 8, "mode"), ToInt(v["lockfile"]!, "lockfile") != 0);
     }
 
+    private static readonly EndpointSignature s_adoptServer = new("adopt", "fd", "domain=INET");
+
+    /// <summary>
+    /// <c>adopt:fd=N[:domain=INET|INET6|UNIX]</c> (Twine's): adopt listening descriptor N, inherited from a parent
+    /// some other way than systemd's protocol. The descriptor stays the process's (see <see cref="AdoptedStreamServerEndpoint"/>).
+    /// </summary>
+    public static IStreamServerEndpoint AdoptServer(IReactorStreamSockets reactor, EndpointArguments a)
+    {
+        var v = s_adoptServer.Bind(a.Positional, a.Keywords);
+        int fd = ToInt(v["fd"]!, "fd");
+        if (fd < 0) throw new ArgumentException($"fd must be a descriptor number (0 or more), not {fd}.");
+        var family = SystemdEndpointParser.Domain(v["domain"]!);
+        return new AdoptedStreamServerEndpoint(SystemdEndpointParser.AsSocketReactor(reactor, "adopt"), fd, family);
+    }
+
     /// <summary>
     /// <c>tcp:HOST:PORT</c>, <c>tcp:host=HOST:port=PORT</c> or mixed, <c>timeout</c> in whole seconds, <c>bindAddress</c>
     /// an address bound with port 0. As in Twisted, one positional is the host unless <c>host=</c> is given, in which case
