@@ -38,7 +38,11 @@ internal static class WebCommand
         };
         var workers = EchoCommand.WorkersOption();
         var verbose = EchoCommand.VerboseOption();
-        var web = new Command("web", "Serve a directory over HTTP/1.1.") { path, listen, listing, workers, verbose };
+        var quiet = new Option<bool>("--quiet", "-q")
+        {
+            Description = "Do not write an access-log line per request (a proxy in front, such as nginx, may keep its own).",
+        };
+        var web = new Command("web", "Serve a directory over HTTP/1.1.") { path, listen, listing, workers, verbose, quiet };
         web.SetAction(parse => Run(
             parse.GetValue(path)!,
             parse.GetValue(listen)!,
@@ -47,7 +51,8 @@ internal static class WebCommand
             parse.InvocationConfiguration.Error,
             new ReactorOptions { InstallSignalHandlers = installSignalHandlers },
             workers: parse.GetValue(workers),
-            verbose: parse.GetValue(verbose)));
+            verbose: parse.GetValue(verbose),
+            accessLog: !parse.GetValue(quiet)));
         return web;
     }
 
@@ -56,7 +61,7 @@ internal static class WebCommand
     /// and the port once listening.
     /// </summary>
     public static int Run(string path, string listen, bool listing, TextWriter output, TextWriter error, ReactorOptions options,
-        Action<Reactor, IListeningPort>? onListening = null, int workers = 1, bool verbose = false)
+        Action<Reactor, IListeningPort>? onListening = null, int workers = 1, bool verbose = false, bool accessLog = true)
     {
         string rootPath;
         try
@@ -77,7 +82,7 @@ internal static class WebCommand
             Workers = workers,
             Verbose = verbose,
             // Each worker serves from its own resource tree: nothing is shared between the reactor threads.
-            Factory = reactor => new Site(new Twine.Web.Static.File(path) { AllowDirectoryListing = listing }, reactor),
+            Factory = reactor => new Site(new Twine.Web.Static.File(path) { AllowDirectoryListing = listing }, reactor) { LogRequests = accessLog },
             Describe = host => $"serving {rootPath} at {Url(host, listen)}",
         };
         return server.Run(output, error, options, onListening);
