@@ -146,7 +146,7 @@ public sealed class AdoptedPortTests
     }
 
     [Fact]
-    public void ADescriptorThatIsNotOpenIsRefused()
+    public void AD1_ADescriptorThatIsNotOpenIsRefused()
     {
         using var reactor = NetTesting.Create(ReactorBackend.Epoll);
         // Far above any descriptor limit this process has, so it cannot be open.
@@ -155,7 +155,7 @@ public sealed class AdoptedPortTests
     }
 
     [Fact]
-    public void AnUnsupportedFamilyIsRefused()
+    public void AD1_AnUnsupportedFamilyIsRefused()
     {
         using var listening = ListeningTcp();
         using var reactor = NetTesting.Create(ReactorBackend.Epoll);
