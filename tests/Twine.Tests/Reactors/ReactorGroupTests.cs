@@ -5,6 +5,7 @@ using Twine.Defer;
 using Twine.Net;
 using Twine.Protocols;
 using Twine.Reactors;
+using Twine.Testing;
 using Twine.Time;
 
 namespace Twine.Tests.Reactors;
@@ -64,8 +65,30 @@ public sealed class ReactorGroupTests
         });
         AssertCompletes(group);
         Assert.True(group.Completion.IsCompletedSuccessfully);
-        Assert.True(shutdowns >= 1);
+        // Each setup ran during its reactor's startup, before any stop request could be processed: both shut down.
+        Assert.Equal(2, shutdowns);
         group.Stop();   // already stopped: returns at once, no error
+    }
+
+    [Fact]
+    public void ASignalStopsEveryReactorAndIsReported()
+    {
+        var signals = new ManualSignalSource();
+        using var group = ReactorGroup.Create(2, new ReactorOptions { InstallSignalHandlers = true, SignalSource = signals });
+        int shutdowns = 0;
+        using var running = new CountdownEvent(2);
+        group.Start(reactor =>
+        {
+            reactor.CallLater(ReactorTesting.GuardLimit, reactor.Stop);
+            reactor.AddSystemEventTrigger(SystemEventPhase.After, Reactor.Shutdown, () => Interlocked.Increment(ref shutdowns));
+            running.Signal();
+        });
+        Assert.True(running.Wait(ReactorTesting.GuardLimit), "the workers did not start");
+        Assert.True(signals.Raise(System.Runtime.InteropServices.PosixSignal.SIGTERM));
+        AssertCompletes(group);
+        Assert.Equal(2, shutdowns);
+        Assert.Equal(15, group.ExitSignal);
+        Assert.False(signals.IsRegistered(System.Runtime.InteropServices.PosixSignal.SIGTERM));
     }
 
     [Fact]
