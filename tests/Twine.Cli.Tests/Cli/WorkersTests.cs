@@ -106,6 +106,20 @@ public sealed class WorkersTests
     }
 
     [Theory]
+    [InlineData("echo")]
+    [InlineData("web")]
+    public void HelpDescribesWorkersVerboseAndSocketActivation(string command)
+    {
+        var run = CliRun.Invoke(command, "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--workers", run.Output);
+        Assert.Contains("SO_REUSEPORT", run.Output);
+        Assert.Contains("--verbose", run.Output);
+        Assert.Contains("systemd:domain=INET:index=0", run.Output);
+        if (command == "web") Assert.Contains("--quiet", run.Output);
+    }
+
+    [Theory]
     [InlineData("echo", "--workers", "0")]
     [InlineData("echo", "--workers", "-2")]
     public void FewerThanOneWorkerIsAUsageError(params string[] args)
