@@ -11,7 +11,8 @@ namespace Twine.Cli;
 /// <summary>
 /// <c>twine web --path DIR [--listen ENDPOINT]</c>: serves a directory over HTTP with Twine.Web's static
 /// <see cref="Twine.Web.Static.File"/> resource, printing its URL and logging each request (combined log format, through
-/// Twine's log). Ctrl-C (SIGINT) or SIGTERM stops it cleanly with exit code 0.
+/// Twine's log). Ctrl-C (SIGINT) or SIGTERM stops it cleanly with exit code 0. <c>--workers N</c> serves on N reactors
+/// (see <see cref="ServerWorkers"/>).
 /// </summary>
 internal static class WebCommand
 {
@@ -27,7 +28,7 @@ internal static class WebCommand
         };
         var listen = new Option<string>("--listen", "-l")
         {
-            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR], tcp6:PORT, unix:PATH. The default listens on 127.0.0.1 only, as every Twine tool and sample does; tcp:PORT alone listens on every interface (as in Twisted).",
+            Description = "Where to listen, as a server endpoint string: tcp:PORT[:interface=ADDR][:reusePort=true], tcp6:PORT, unix:PATH, systemd:domain=INET:index=0 (socket activation), adopt:fd=N. The default listens on 127.0.0.1 only, as every Twine tool and sample does; tcp:PORT alone listens on every interface (as in Twisted).",
             HelpName = "ENDPOINT",
             DefaultValueFactory = _ => DefaultListen,
         };
@@ -35,14 +36,23 @@ internal static class WebCommand
         {
             Description = "List directories that have no index.html (off by default).",
         };
-        var web = new Command("web", "Serve a directory over HTTP/1.1.") { path, listen, listing };
+        var workers = EchoCommand.WorkersOption();
+        var verbose = EchoCommand.VerboseOption();
+        var quiet = new Option<bool>("--quiet", "-q")
+        {
+            Description = "Do not write an access-log line per request (a proxy in front, such as nginx, may keep its own).",
+        };
+        var web = new Command("web", "Serve a directory over HTTP/1.1.") { path, listen, listing, workers, verbose, quiet };
         web.SetAction(parse => Run(
             parse.GetValue(path)!,
             parse.GetValue(listen)!,
             parse.GetValue(listing),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
-            new ReactorOptions { InstallSignalHandlers = installSignalHandlers }));
+            new ReactorOptions { InstallSignalHandlers = installSignalHandlers },
+            workers: parse.GetValue(workers),
+            verbose: parse.GetValue(verbose),
+            accessLog: !parse.GetValue(quiet)));
         return web;
     }
 
@@ -51,12 +61,12 @@ internal static class WebCommand
     /// and the port once listening.
     /// </summary>
     public static int Run(string path, string listen, bool listing, TextWriter output, TextWriter error, ReactorOptions options,
-        Action<Reactor, IListeningPort>? onListening = null)
+        Action<Reactor, IListeningPort>? onListening = null, int workers = 1, bool verbose = false, bool accessLog = true)
     {
-        Twine.Web.Static.File root;
+        string rootPath;
         try
         {
-            root = new Twine.Web.Static.File(path) { AllowDirectoryListing = listing };
+            rootPath = new Twine.Web.Static.File(path).RootPath;
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
         {
@@ -65,39 +75,17 @@ internal static class WebCommand
             return ExitCodes.Usage;
         }
 
-        using var reactor = Reactor.Create(options);
-        IStreamServerEndpoint endpoint;
-        try
+        var server = new ServerWorkers
         {
-            endpoint = Endpoints.Server(reactor, listen);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException)
-        {
-            error.WriteLine($"twine web: bad --listen '{listen}': {e.Message}");
-            error.WriteLine("Run 'twine web --help' for usage.");
-            return ExitCodes.Usage;
-        }
-
-        int exit = ExitCodes.Success;
-        reactor.CallWhenRunning(() =>
-        {
-            _ = endpoint.Listen(new Site(root, reactor)).AddCallbacks(
-                port =>
-                {
-                    output.WriteLine($"twine web: serving {root.RootPath} at {Url(port.Host, listen)} (Ctrl-C stops)");
-                    output.Flush();
-                    onListening?.Invoke(reactor, port);
-                },
-                failure =>
-                {
-                    error.WriteLine($"twine web: cannot listen on '{listen}': {failure.GetErrorMessage()}");
-                    exit = ExitCodes.Failure;
-                    reactor.Stop();
-                });
-        });
-        reactor.Run();
-        if (exit == ExitCodes.Success) output.WriteLine("twine web: stopped");
-        return exit;
+            Tool = "twine web",
+            Listen = listen,
+            Workers = workers,
+            Verbose = verbose,
+            // Each worker serves from its own resource tree: nothing is shared between the reactor threads.
+            Factory = reactor => new Site(new Twine.Web.Static.File(path) { AllowDirectoryListing = listing }, reactor) { LogRequests = accessLog },
+            Describe = host => $"serving {rootPath} at {Url(host, listen)}",
+        };
+        return server.Run(output, error, options, onListening);
     }
 
     /// <summary>

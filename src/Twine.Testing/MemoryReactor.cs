@@ -28,12 +28,18 @@ namespace Twine.Testing;
 /// protocol.MakeConnection(new MemoryTransport());
 /// </code>
 /// </example>
-public partial class MemoryReactor : IReactorStreamSockets, IReactorUdp
+public partial class MemoryReactor : IReactorStreamSockets, IReactorUdp, IReactorSocket
 {
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Every <see cref="ListenTcp"/> call.</summary>
+    /// <summary>Every <see cref="ListenTcp(int, IProtocolFactory, int, string)"/> call.</summary>
     public List<(int Port, IProtocolFactory Factory, int Backlog, string Interface)> TcpServers { get; } = new();
+
+    /// <summary>Every <see cref="AdoptStreamPort"/> call (Twisted's <c>MemoryReactor.adoptedPorts</c>).</summary>
+    public List<(int FileDescriptor, System.Net.Sockets.AddressFamily AddressFamily, IProtocolFactory Factory)> AdoptedPorts { get; } = new();
+
+    /// <summary>The options of every <see cref="ListenTcp(int, IProtocolFactory, TcpListenOptions)"/> call, in order.</summary>
+    public List<TcpListenOptions> TcpServerOptions { get; } = new();
 
     /// <summary>Every <see cref="ConnectTcp"/> call (a null timeout is recorded as the 30-second default).</summary>
     public List<(string Host, int Port, ClientFactory Factory, TimeSpan Timeout, EndPoint? BindAddress)> TcpClients { get; } = new();
@@ -83,6 +89,35 @@ public partial class MemoryReactor : IReactorStreamSockets, IReactorUdp
         ArgumentNullException.ThrowIfNull(factory);
         TcpServers.Add((port, factory, backlog, interfaceAddress));
         return new MemoryListeningPort(new IPEndPoint(AnyAddressFor(interfaceAddress), port));
+    }
+
+    /// <summary>
+    /// Records the call in <see cref="TcpServers"/> (port, factory, backlog, interface) and its options in
+    /// <see cref="TcpServerOptions"/>, and returns a port as the other overload does.
+    /// </summary>
+    public virtual IListeningPort ListenTcp(int port, IProtocolFactory factory, TcpListenOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var listening = ListenTcp(port, factory, options.Backlog, options.Interface);
+        TcpServerOptions.Add(options);
+        return listening;
+    }
+
+    /// <summary>
+    /// Records the call in <see cref="AdoptedPorts"/> and returns a port at the family's wildcard address (port 0, or
+    /// an unnamed Unix address): nothing is checked or duplicated, so any number stands for a descriptor.
+    /// </summary>
+    public virtual IListeningPort AdoptStreamPort(int fileDescriptor, System.Net.Sockets.AddressFamily addressFamily, IProtocolFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        AdoptedPorts.Add((fileDescriptor, addressFamily, factory));
+        EndPoint host = addressFamily switch
+        {
+            System.Net.Sockets.AddressFamily.InterNetworkV6 => new IPEndPoint(IPAddress.IPv6Any, 0),
+            System.Net.Sockets.AddressFamily.Unix => new UnixDomainSocketEndPoint($"fd:{fileDescriptor}"),
+            _ => new IPEndPoint(IPAddress.Any, 0),
+        };
+        return new MemoryListeningPort(host);
     }
 
     /// <summary>

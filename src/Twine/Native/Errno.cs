@@ -19,6 +19,7 @@ internal static class Errno
     internal const int EMFILE = 24;
     internal const int EPIPE = 32;
     internal const int EPROTO = 71;
+    internal const int ENOTSOCK = 88;
     internal const int EMSGSIZE = 90;
     internal const int EOPNOTSUPP = 95;
     internal const int EAFNOSUPPORT = 97;

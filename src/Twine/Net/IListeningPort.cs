@@ -4,7 +4,7 @@ using Twine.Defer;
 namespace Twine.Net;
 
 /// <summary>
-/// A listening socket, as returned by <see cref="IReactorTcp.ListenTcp"/>, <see cref="IReactorUnix.ListenUnix"/> and
+/// A listening socket, as returned by <see cref="IReactorTcp.ListenTcp(int, IProtocolFactory, int, string)"/>, <see cref="IReactorUnix.ListenUnix"/> and
 /// <see cref="IReactorUdp.ListenUdp"/> (Twisted's <c>IListeningPort</c>).
 /// </summary>
 /// <example>

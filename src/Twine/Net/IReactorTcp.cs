@@ -21,6 +21,20 @@ public interface IReactorTcp
     /// <param name="interfaceAddress">The local address to bind; "" binds all IPv4 interfaces, "::" all IPv6 ones.</param>
     IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = ListenBacklog.Default, string interfaceAddress = "");
 
+    /// <summary>
+    /// Listens for TCP connections with <paramref name="options"/> (backlog, interface, <c>SO_REUSEPORT</c>). The
+    /// default implementation serves reactors that cannot share ports: it refuses <see cref="TcpListenOptions.ReusePort"/>
+    /// and otherwise calls the overload above.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The options ask for <c>SO_REUSEPORT</c> and this reactor cannot set it.</exception>
+    IListeningPort ListenTcp(int port, IProtocolFactory factory, TcpListenOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ReusePort)
+            throw new NotSupportedException($"{GetType().Name} cannot listen with SO_REUSEPORT (reusePort=true).");
+        return ListenTcp(port, factory, options.Backlog, options.Interface);
+    }
+
     /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/>, reporting to <paramref name="factory"/>.</summary>
     /// <param name="host">A host name or IP address literal.</param>
     /// <param name="port">The port.</param>

@@ -9,7 +9,7 @@ using Twine.Net.Unix;
 namespace Twine.Reactors;
 
 // Networking: the reactor's TCP, Unix-socket and UDP roles, and the buffers its transports share.
-public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
+public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IReactorSocket
 {
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
@@ -32,6 +32,24 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     {
         CheckNetworkCall();
         return TcpPort.Listen(this, port, factory, backlog, interfaceAddress);
+    }
+
+    /// <summary>
+    /// Listens for TCP connections with <paramref name="options"/>; with <see cref="TcpListenOptions.ReusePort"/> the
+    /// socket sets <c>SO_REUSEPORT</c>, so the reactors of a <see cref="ReactorGroup"/> can each listen on the same port.
+    /// Call on the reactor thread (or before <see cref="Run"/>).
+    /// </summary>
+    /// <exception cref="CannotListenException">The address is in use (by a socket without SO_REUSEPORT), not local, or not allowed.</exception>
+    /// <example>
+    /// <code>
+    /// reactor.ListenTcp(8080, Factory.ForProtocol&lt;Echo&gt;(), new TcpListenOptions { Interface = "127.0.0.1", ReusePort = true });
+    /// </code>
+    /// </example>
+    public IListeningPort ListenTcp(int port, IProtocolFactory factory, TcpListenOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        CheckNetworkCall();
+        return TcpPort.Listen(this, port, factory, options.Backlog, options.Interface, options.ReusePort);
     }
 
     /// <summary>
@@ -109,6 +127,24 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     {
         CheckNetworkCall();
         return UdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize);
+    }
+
+    /// <summary>
+    /// Accepts connections on a listening socket made elsewhere (systemd's socket activation, a parent process): see
+    /// <see cref="IReactorSocket.AdoptStreamPort"/>. The reactor uses a duplicate; the caller keeps <paramref name="fileDescriptor"/>.
+    /// Call on the reactor thread (or before <see cref="Run"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The descriptor is not a listening stream socket of <paramref name="addressFamily"/>.</exception>
+    /// <exception cref="NotSupportedException">The family is not IPv4, IPv6 or Unix.</exception>
+    /// <example>
+    /// <code>
+    /// var port = reactor.AdoptStreamPort(3, AddressFamily.InterNetwork, Factory.ForProtocol&lt;Echo&gt;());
+    /// </code>
+    /// </example>
+    public IListeningPort AdoptStreamPort(int fileDescriptor, System.Net.Sockets.AddressFamily addressFamily, IProtocolFactory factory)
+    {
+        CheckNetworkCall();
+        return AdoptedPort.Adopt(this, fileDescriptor, addressFamily, factory);
     }
 
     private void CheckNetworkCall()

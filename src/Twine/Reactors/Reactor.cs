@@ -229,7 +229,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     }
 
     /// <summary>Stops if running; used for stop requests that may race with another stop (signals, other threads).</summary>
-    private void StopIfRunning()
+    internal void StopIfRunning()
     {
         if (!_stopped) Stop();
     }

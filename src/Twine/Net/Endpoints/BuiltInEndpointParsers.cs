@@ -9,24 +9,24 @@ namespace Twine.Net.Endpoints;
 /// </summary>
 internal static class BuiltInEndpointParsers
 {
-    private static readonly EndpointSignature s_tcpServer = new("tcp", "port", "interface=", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    private static readonly EndpointSignature s_tcp6Server = new("tcp6", "port", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "interface=::");
+    private static readonly EndpointSignature s_tcpServer = new("tcp", "port", "interface=", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "reusePort=false");
+    private static readonly EndpointSignature s_tcp6Server = new("tcp6", "port", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "interface=::", "reusePort=false");
     private static readonly EndpointSignature s_unixServer = new("unix", "address", "mode=666", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "lockfile=1");
     private static readonly EndpointSignature s_tcpClient = new("TCP4ClientEndpoint", "host", "port", "timeout=30", "bindAddress?");
     private static readonly EndpointSignature s_unixClient = new("UNIXClientEndpoint", "path", "timeout=30", "checkPID?");
 
-    /// <summary><c>tcp:PORT[:interface=][:backlog=]</c>.</summary>
+    /// <summary><c>tcp:PORT[:interface=][:backlog=][:reusePort=true]</c>; <c>reusePort</c> is Twine's (see <see cref="TcpListenOptions.ReusePort"/>).</summary>
     public static IStreamServerEndpoint TcpServer(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tcpServer.Bind(a.Positional, a.Keywords);
-        return new Tcp4ServerEndpoint(reactor, ToPort(v["port"]!), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+        return new Tcp4ServerEndpoint(reactor, ToPort(v["port"]!), ToInt(v["backlog"]!, "backlog"), v["interface"]!, ToBool(v["reusePort"]!, "reusePort"));
     }
 
-    /// <summary><c>tcp6:PORT[:backlog=][:interface=::]</c> (a plugin in Twisted, so matched case-insensitively).</summary>
+    /// <summary><c>tcp6:PORT[:backlog=][:interface=::][:reusePort=true]</c> (a plugin in Twisted, so matched case-insensitively).</summary>
     public static IStreamServerEndpoint Tcp6Server(IReactorStreamSockets reactor, EndpointArguments a)
     {
         var v = s_tcp6Server.Bind(a.Positional, a.Keywords);
-        return new Tcp6ServerEndpoint(reactor, ToPort(v["port"]!), ToInt(v["backlog"]!, "backlog"), v["interface"]!);
+        return new Tcp6ServerEndpoint(reactor, ToPort(v["port"]!), ToInt(v["backlog"]!, "backlog"), v["interface"]!, ToBool(v["reusePort"]!, "reusePort"));
     }
 
     /// <summary><c>unix:PATH[:mode=OCTAL][:backlog=][:lockfile=0|1]</c>; note the lock file is wanted by default.</summary>
@@ -35,6 +35,21 @@ internal static class BuiltInEndpointParsers
         var v = s_unixServer.Bind(a.Positional, a.Keywords);
         return new UnixServerEndpoint(reactor, v["address"]!, ToInt(v["backlog"]!, "backlog"),
             ToInt(v["mode"]!, 8, "mode"), ToInt(v["lockfile"]!, "lockfile") != 0);
+    }
+
+    private static readonly EndpointSignature s_adoptServer = new("adopt", "fd", "domain=INET");
+
+    /// <summary>
+    /// <c>adopt:fd=N[:domain=INET|INET6|UNIX]</c> (Twine's): adopt listening descriptor N, inherited from a parent
+    /// some other way than systemd's protocol. The descriptor stays the process's (see <see cref="AdoptedStreamServerEndpoint"/>).
+    /// </summary>
+    public static IStreamServerEndpoint AdoptServer(IReactorStreamSockets reactor, EndpointArguments a)
+    {
+        var v = s_adoptServer.Bind(a.Positional, a.Keywords);
+        int fd = ToInt(v["fd"]!, "fd");
+        if (fd < 0) throw new ArgumentException($"fd must be a descriptor number (0 or more), not {fd}.");
+        var family = SystemdEndpointParser.Domain(v["domain"]!);
+        return new AdoptedStreamServerEndpoint(SystemdEndpointParser.AsSocketReactor(reactor, "adopt"), fd, family);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Twine.Net.Endpoints;
 /// <remarks>
 /// <para><b>Server strings</b> look the type up case-sensitively among <c>tcp</c>, <c>unix</c> and <c>ssl</c> (so
 /// <c>"TCP:80"</c> fails, as in Twisted), then case-insensitively among the registered parsers (<c>tcp6</c> is
-/// registered by default). <b>Client strings</b> upper-case the type and look among <c>TCP</c>, <c>UNIX</c> and
+/// registered by default, as are <c>systemd</c> and <c>adopt</c>: see <see cref="SystemdEndpointParser"/>). <b>Client strings</b> upper-case the type and look among <c>TCP</c>, <c>UNIX</c> and
 /// <c>SSL</c>, then among the registered parsers (<c>tls</c> by default). Anything else is
 /// <c>ArgumentException("Unknown endpoint type: '...'")</c>.</para>
 /// <para><b>TLS</b>: <c>ssl:</c> (server and client) and <c>tls:</c> (client) take Twisted's arguments and wrap TCP in
@@ -37,6 +37,8 @@ public sealed class EndpointParsers
         _builtInServers["unix"] = new BuiltInEndpointParsers.Server("unix", BuiltInEndpointParsers.UnixServer);
         _builtInServers["ssl"] = new BuiltInEndpointParsers.Server("ssl", TlsEndpointParsers.SslServer);
         _servers["tcp6"] = new BuiltInEndpointParsers.Server("tcp6", BuiltInEndpointParsers.Tcp6Server);
+        _servers["systemd"] = new SystemdEndpointParser();
+        _servers["adopt"] = new BuiltInEndpointParsers.Server("adopt", BuiltInEndpointParsers.AdoptServer);
         _builtInClients["TCP"] = new BuiltInEndpointParsers.Client("tcp", BuiltInEndpointParsers.TcpClient);
         _builtInClients["UNIX"] = new BuiltInEndpointParsers.Client("unix", BuiltInEndpointParsers.UnixClient);
         _builtInClients["SSL"] = new BuiltInEndpointParsers.Client("ssl", TlsEndpointParsers.SslClient);

@@ -92,6 +92,15 @@ internal sealed class EndpointSignature
             : $"'{text}' is not a valid {what}: expected a whole number.");
     }
 
+    /// <summary>A flag: "true"/"false" (any case), "1" or "0"; anything else is an error naming <paramref name="what"/>.</summary>
+    /// <exception cref="ArgumentException">Not one of those.</exception>
+    public static bool ToBool(string text, string what) => text.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw new ArgumentException($"{what} must be true or false (or 1 or 0), not '{text}'."),
+    };
+
     /// <summary>A port number: <see cref="ToInt(string, string)"/>, then 0 to 65535.</summary>
     /// <exception cref="ArgumentException">Not a number, or out of range.</exception>
     public static int ToPort(string text)

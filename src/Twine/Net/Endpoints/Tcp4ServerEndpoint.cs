@@ -10,6 +10,6 @@ namespace Twine.Net.Endpoints;
 public sealed class Tcp4ServerEndpoint : TcpServerEndpoint
 {
     /// <summary>Creates the endpoint; nothing listens until <see cref="TcpServerEndpoint.Listen"/>.</summary>
-    public Tcp4ServerEndpoint(IReactorTcp reactor, int port, int backlog = ListenBacklog.Default, string interfaceAddress = "")
-        : base(reactor, port, backlog, interfaceAddress) { }
+    public Tcp4ServerEndpoint(IReactorTcp reactor, int port, int backlog = ListenBacklog.Default, string interfaceAddress = "", bool reusePort = false)
+        : base(reactor, port, backlog, interfaceAddress, reusePort) { }
 }

@@ -20,7 +20,8 @@ public abstract class TcpServerEndpoint : IStreamServerEndpoint
     /// <param name="port">The port; 0 lets the OS choose.</param>
     /// <param name="backlog">The listen queue length (<see cref="ListenBacklog.Default"/>: the system's maximum).</param>
     /// <param name="interfaceAddress">The local address.</param>
-    private protected TcpServerEndpoint(IReactorTcp reactor, int port, int backlog, string interfaceAddress)
+    /// <param name="reusePort">Whether to set <c>SO_REUSEPORT</c> (see <see cref="TcpListenOptions.ReusePort"/>).</param>
+    private protected TcpServerEndpoint(IReactorTcp reactor, int port, int backlog, string interfaceAddress, bool reusePort)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         ArgumentNullException.ThrowIfNull(interfaceAddress);
@@ -28,6 +29,7 @@ public abstract class TcpServerEndpoint : IStreamServerEndpoint
         Port = port;
         Backlog = backlog;
         Interface = interfaceAddress;
+        ReusePort = reusePort;
     }
 
     /// <summary>The port to listen on.</summary>
@@ -39,12 +41,18 @@ public abstract class TcpServerEndpoint : IStreamServerEndpoint
     /// <summary>The local address to bind.</summary>
     public string Interface { get; }
 
-    /// <summary>Calls <see cref="IReactorTcp.ListenTcp"/>; its exception (for example <see cref="CannotListenException"/>) becomes the Deferred's failure.</summary>
+    /// <summary>Whether the socket sets <c>SO_REUSEPORT</c>, so other sockets may listen on the same port (<c>reusePort=true</c>).</summary>
+    public bool ReusePort { get; }
+
+    /// <summary>Calls <see cref="IReactorTcp.ListenTcp(int, IProtocolFactory, int, string)"/>; its exception (for example <see cref="CannotListenException"/>) becomes the Deferred's failure.</summary>
     public Deferred<IListeningPort> Listen(IProtocolFactory factory)
     {
         try
         {
-            return Deferred.Succeed(_reactor.ListenTcp(Port, factory, Backlog, Interface));
+            var port = ReusePort
+                ? _reactor.ListenTcp(Port, factory, new TcpListenOptions { Backlog = Backlog, Interface = Interface, ReusePort = true })
+                : _reactor.ListenTcp(Port, factory, Backlog, Interface);
+            return Deferred.Succeed(port);
         }
         catch (Exception ex)
         {

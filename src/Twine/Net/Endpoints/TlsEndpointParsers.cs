@@ -13,7 +13,7 @@ namespace Twine.Net.Endpoints;
 internal static class TlsEndpointParsers
 {
     private static readonly EndpointSignature s_sslServer = new("ssl", "port", "privateKey=server.pem", "certKey?", "sslmethod?",
-        "interface=", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "extraCertChain?", "dhParameters?");
+        "interface=", "backlog=" + ListenBacklog.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), "extraCertChain?", "dhParameters?", "reusePort=false");
 
     private static readonly EndpointSignature s_sslClient = new("SSL4ClientEndpoint", "host", "port", "timeout=30", "bindAddress?",
         "certKey?", "privateKey?", "caCertsDir?", "hostname?");
@@ -22,7 +22,7 @@ internal static class TlsEndpointParsers
         "certificate?", "privateKey?", "trustRoots?", "endpoint?");
 
     /// <summary>
-    /// <c>ssl:PORT[:privateKey=][:certKey=][:sslmethod=][:interface=][:backlog=][:extraCertChain=][:dhParameters=]</c>.
+    /// <c>ssl:PORT[:privateKey=][:certKey=][:sslmethod=][:interface=][:backlog=][:extraCertChain=][:dhParameters=][:reusePort=true]</c>.
     /// As in Twisted, <c>certKey</c> defaults to <c>privateKey</c> (one PEM file holding both).
     /// </summary>
     public static IStreamServerEndpoint SslServer(IReactorStreamSockets reactor, EndpointArguments a)
@@ -36,7 +36,7 @@ internal static class TlsEndpointParsers
         // OpenSSL (through .NET) negotiates ECDHE key exchange and chooses its own groups; Diffie-Hellman parameters
         // only matter for the old DHE suites, so the file is checked to exist and otherwise not needed.
         if (v["dhParameters"] is { } dh && !File.Exists(dh)) throw new ArgumentException($"The dhParameters file '{dh}' does not exist.");
-        var tcp = new Tcp4ServerEndpoint(reactor, port, backlog, v["interface"]!);
+        var tcp = new Tcp4ServerEndpoint(reactor, port, backlog, v["interface"]!, ToBool(v["reusePort"]!, "reusePort"));
         return new TlsServerEndpoint(tcp, options);
     }
 

@@ -39,6 +39,10 @@ internal static unsafe partial class SocketNative
     internal const int SO_RCVBUF = 8;
     internal const int SO_KEEPALIVE = 9;
     internal const int SO_LINGER = 13;
+    internal const int SO_REUSEPORT = 15;
+    internal const int SO_TYPE = 3;
+    internal const int SO_ACCEPTCONN = 30;
+    internal const int SO_DOMAIN = 39;
     internal const int IPPROTO_TCP = 6;
     internal const int TCP_NODELAY = 1;
     internal const int TCP_KEEPIDLE = 4;
@@ -133,6 +137,16 @@ internal static unsafe partial class SocketNative
     [LibraryImport(Lib, EntryPoint = "getpeername", SetLastError = true)]
     internal static partial int GetPeerName(int fd, byte* address, int* addressLength);
 
+
+    internal const int F_GETFL = 3;
+    internal const int F_SETFL = 4;
+    internal const int F_DUPFD_CLOEXEC = 1030;
+    internal const int O_NONBLOCK = 0x800;
+
+    // fcntl is variadic. On Linux (x64 and arm64, the only OS this class serves) a variadic int is passed as a fixed one,
+    // so a fixed signature is sound here; it would not be on Apple's arm64 ABI (see LibC).
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int Fcntl(int fd, int command, int argument);
 
     /// <summary>The calling thread's last P/Invoke error (<c>errno</c>).</summary>
     internal static int LastError => Marshal.GetLastPInvokeError();

@@ -11,7 +11,7 @@ internal static unsafe class BoundSocket
     /// A non-blocking, close-on-exec socket of <paramref name="type"/> bound to <paramref name="local"/>, optionally
     /// listening; on failure the socket is closed and <see cref="CannotListenException"/> names <paramref name="description"/>.
     /// </summary>
-    public static int Create(EndPoint local, int type, bool reuseAddress, int? backlog, string description)
+    public static int Create(EndPoint local, int type, bool reuseAddress, int? backlog, string description, bool reusePort = false)
     {
         if (!SocketNative.IsSupported)
             throw new PlatformNotSupportedException("Twine's socket transports use the Linux socket ABI; this OS is not supported yet.");
@@ -26,6 +26,9 @@ internal static unsafe class BoundSocket
         {
             // SO_REUSEADDR lets a restarted server bind while old connections sit in TIME_WAIT, as Twisted does.
             if (reuseAddress) Check(SocketNative.SetIntOption(fd, SocketNative.SOL_SOCKET, SocketNative.SO_REUSEADDR, 1));
+            // SO_REUSEPORT lets several sockets (one per reactor of a ReactorGroup) bind the same address; the kernel
+            // spreads incoming connections across them.
+            if (reusePort) Check(SocketNative.SetIntOption(fd, SocketNative.SOL_SOCKET, SocketNative.SO_REUSEPORT, 1));
             byte* address = stackalloc byte[SocketAddressCodec.MaxSize];
             int length = SocketAddressCodec.Encode(local, new Span<byte>(address, SocketAddressCodec.MaxSize));
             if (SocketNative.Bind(fd, address, length) != 0) Check(SocketNative.LastError);

@@ -6,13 +6,13 @@ using Twine.Net.Native;
 
 namespace Twine.Net.Tcp;
 
-/// <summary>A listening TCP socket (IPv4 or IPv6, chosen by the interface address): <see cref="IReactorTcp.ListenTcp"/>.</summary>
+/// <summary>A listening TCP socket (IPv4 or IPv6, chosen by the interface address): <see cref="IReactorTcp.ListenTcp(int, IProtocolFactory, int, string)"/>.</summary>
 internal sealed class TcpPort : StreamPort
 {
     private TcpPort(IIoLoop loop, IProtocolFactory factory) : base(loop, factory) { }
 
     /// <summary>Binds and listens; throws <see cref="CannotListenException"/> if the address cannot be used.</summary>
-    public static TcpPort Listen(IIoLoop loop, int port, IProtocolFactory factory, int backlog, string interfaceAddress)
+    public static TcpPort Listen(IIoLoop loop, int port, IProtocolFactory factory, int backlog, string interfaceAddress, bool reusePort = false)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(interfaceAddress);
@@ -20,7 +20,7 @@ internal sealed class TcpPort : StreamPort
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         var local = new IPEndPoint(ParseInterface(interfaceAddress), port);
         string description = $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}";
-        int fd = BoundSocket.Create(local, SocketNative.SOCK_STREAM, reuseAddress: true, backlog, description);
+        int fd = BoundSocket.Create(local, SocketNative.SOCK_STREAM, reuseAddress: true, backlog, description, reusePort);
         var listening = new TcpPort(loop, factory);
         try
         {
