@@ -111,10 +111,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
         return UdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize);
     }
 
-    private void CheckNetworkCall()
+    private void CheckNetworkCall([System.Runtime.CompilerServices.CallerMemberName] string member = "")
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsInReactorThread)
-            throw new InvalidOperationException("Networking calls must be made on the reactor thread; use CallFromThread to get there.");
+        _thread.Check(member, "this reactor");
     }
 }

@@ -35,12 +35,20 @@ public sealed partial class Reactor
     /// iteration even with a zero delay (RT1); an exception is logged and the loop continues (RT4).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
-    public IDelayedCall CallLater(TimeSpan delay, Action action) => _timers.Schedule(delay, action);
+    /// <exception cref="InvalidOperationException">Called from a thread other than the reactor's (use <see cref="CallFromThread(Action)"/>).</exception>
+    public IDelayedCall CallLater(TimeSpan delay, Action action)
+    {
+        _thread.Check(nameof(CallLater), "this reactor's timer queue");
+        return _timers.Schedule(delay, action);
+    }
 
     /// <summary>As <see cref="CallLater(TimeSpan, Action)"/>, passing <paramref name="state"/> without a closure.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
-    public IDelayedCall CallLater<TState>(TimeSpan delay, Action<TState> action, TState state) =>
-        _timers.Schedule(delay, action, state);
+    public IDelayedCall CallLater<TState>(TimeSpan delay, Action<TState> action, TState state)
+    {
+        _thread.Check(nameof(CallLater), "this reactor's timer queue");
+        return _timers.Schedule(delay, action, state);
+    }
 
     /// <summary>The pending delayed calls, ordered by due time (RT6).</summary>
     public IReadOnlyList<IDelayedCall> GetDelayedCalls() => _timers.GetDelayedCalls();

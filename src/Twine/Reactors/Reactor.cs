@@ -1,6 +1,7 @@
 using Twine.Reactors.Io;
 using System.Diagnostics;
 using Twine.Net;
+using Twine.Threading;
 using Twine.Time;
 
 namespace Twine.Reactors;
@@ -41,7 +42,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     private readonly CallSoonQueue _callSoon = new();
     private readonly long _origin = Stopwatch.GetTimestamp();
     private readonly ReactorSynchronizationContext _syncContext;
-    private int _threadId = Environment.CurrentManagedThreadId;
+    private readonly ReactorThread _thread = new();
     private bool _disposed;
 
     // Twisted's state flags, with Twisted's meanings: _started = the loop should keep turning; _stopped = Stop()
@@ -118,7 +119,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     public bool IsRunning { get; private set; }
 
     /// <summary>True on the reactor's thread (TH3). Any thread.</summary>
-    public bool IsInReactorThread => Environment.CurrentManagedThreadId == Volatile.Read(ref _threadId);
+    public bool IsInReactorThread => _thread.IsCurrent;
 
     /// <summary>This reactor's time as a .NET <see cref="System.TimeProvider"/>: timers it creates are reactor timers; they may be created, changed and disposed from any thread.</summary>
     /// <example>
@@ -149,7 +150,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
             _stopped = false;
             // A full fence: a thread that still saw the old reactor thread (and so skipped the wake-up) enqueued before
             // reading it, and this thread reads the queue only after this store.
-            Interlocked.Exchange(ref _threadId, Environment.CurrentManagedThreadId);
+            _thread.MoveToCurrentThread();
             FireSystemEvent(Startup);
             while (_started) RunOnce(Timeout.Infinite, inRun: true);
         }
@@ -216,6 +217,9 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
         if (_disposed) return;
         if (_started) throw new InvalidOperationException("Cannot dispose a running reactor; stop it first.");
         _disposed = true;
+        // The loop is not running, so nothing else can be on the reactor thread: the disposing thread owns what is left,
+        // and the connections it closes may still write or close from their ConnectionLost without breaking the rule.
+        _thread.MoveToCurrentThread();
         // A reactor that never ran, or crashed, still has its descriptors registered: close them (RE6's
         // disconnect-all) rather than leak the sockets. After a clean stop this finds nothing left to do.
         DisconnectAll();
