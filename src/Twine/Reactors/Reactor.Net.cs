@@ -3,6 +3,7 @@ using Twine.Net.Sockets;
 using System.Net;
 using Twine.Net;
 using Twine.Net.Tcp;
+using Twine.Net.Portable;
 using Twine.Net.Udp;
 using Twine.Net.Unix;
 
@@ -31,7 +32,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     public IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = ListenBacklog.Default, string interfaceAddress = "")
     {
         CheckNetworkCall();
-        return TcpPort.Listen(this, port, factory, backlog, interfaceAddress);
+        return SocketLayer == SocketLayer.Portable
+            ? PortableListen.Tcp(this, port, factory, backlog, interfaceAddress)
+            : TcpPort.Listen(this, port, factory, backlog, interfaceAddress);
     }
 
     /// <summary>
@@ -58,7 +61,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
         if (bindAddress is not (null or IPEndPoint))
             throw new ArgumentException($"The bind address must be an IPEndPoint, not {bindAddress}.", nameof(bindAddress));
         CheckNetworkCall();
-        var connector = new TcpConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress);
+        Connector connector = SocketLayer == SocketLayer.Portable
+            ? new PortableConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress)
+            : new TcpConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress);
         connector.Connect();
         return connector;
     }
@@ -76,7 +81,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     public IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = ListenBacklog.Default, int mode = 0x1B6, bool wantPid = false)
     {
         CheckNetworkCall();
-        return UnixPort.Listen(this, path, factory, backlog, mode, wantPid);
+        return SocketLayer == SocketLayer.Portable
+            ? PortableListen.Unix(this, path, factory, backlog, mode, wantPid)
+            : UnixPort.Listen(this, path, factory, backlog, mode, wantPid);
     }
 
     /// <summary>Connects to the Unix socket file <paramref name="path"/>; see <see cref="IReactorUnix.ConnectUnix"/>. Call on the reactor thread.</summary>
@@ -90,7 +97,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(factory);
         CheckNetworkCall();
-        var connector = new UnixConnector(this, path, factory, timeout ?? DefaultConnectTimeout, checkPid);
+        Connector connector = SocketLayer == SocketLayer.Portable
+            ? new PortableConnector(this, this, path, factory, timeout ?? DefaultConnectTimeout, checkPid)
+            : new UnixConnector(this, path, factory, timeout ?? DefaultConnectTimeout, checkPid);
         connector.Connect();
         return connector;
     }
@@ -108,7 +117,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp
     public IListeningPort ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = 8192)
     {
         CheckNetworkCall();
-        return UdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize);
+        return SocketLayer == SocketLayer.Portable
+            ? PortableUdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize)
+            : UdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize);
     }
 
     private void CheckNetworkCall([System.Runtime.CompilerServices.CallerMemberName] string member = "")

@@ -53,8 +53,9 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     private bool _startedBefore;
     private bool _justStopped;
 
-    private Reactor(ReactorOptions options, IPollBackend backend)
+    private Reactor(ReactorOptions options, IPollBackend backend, SocketLayer layer)
     {
+        SocketLayer = layer;
         _options = options;
         _backend = backend;
         _io = new IoTable(backend);
@@ -74,7 +75,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     /// <see cref="ReactorBackend.Auto"/>, the <c>TWINE_REACTOR</c> environment variable (<c>epoll</c> or <c>poll</c>)
     /// decides, and otherwise epoll on Linux and poll(2) on other Unixes.
     /// </summary>
-    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, or an auto-jump threshold is set without a clock.</exception>
+    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, <c>TWINE_SOCKETS</c> no socket layer, or an auto-jump threshold is set without a clock.</exception>
     /// <exception cref="PlatformNotSupportedException">The backend is not available on this OS (Windows is not supported yet).</exception>
     public static Reactor Create(ReactorOptions? options = null)
     {
@@ -87,10 +88,29 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
                 throw new ArgumentException("ReactorOptions.AutoJumpThreshold needs ReactorOptions.Clock: only a manual clock can jump.", nameof(options));
         }
         var kind = ResolveBackend(options.Backend, Environment.GetEnvironmentVariable("TWINE_REACTOR"));
+        var layer = ResolveSocketLayer(options.SocketLayer, Environment.GetEnvironmentVariable("TWINE_SOCKETS"));
+        if (layer == SocketLayer.Native && !OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("Twine's native socket layer uses the Linux socket ABI; use SocketLayer.Portable (the default off Linux).");
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Twine's reactor needs a Unix (epoll or poll).");
         IPollBackend backend = kind == ReactorBackend.Epoll ? new EpollBackend() : new PollBackend();
-        return new Reactor(options, backend);
+        return new Reactor(options, backend, layer);
     }
+
+    /// <summary>Picks the socket layer: an explicit option wins, then the environment variable, then the OS default.</summary>
+    internal static SocketLayer ResolveSocketLayer(SocketLayer requested, string? environment)
+    {
+        if (requested != SocketLayer.Auto) return requested;
+        return environment?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => OperatingSystem.IsLinux() ? SocketLayer.Native : SocketLayer.Portable,
+            "native" => SocketLayer.Native,
+            "portable" => SocketLayer.Portable,
+            _ => throw new ArgumentException($"TWINE_SOCKETS='{environment}' names no socket layer; use 'native' or 'portable'."),
+        };
+    }
+
+    /// <summary>The socket layer this reactor's TCP, Unix and UDP transports use: <see cref="SocketLayer.Native"/> or <see cref="SocketLayer.Portable"/>.</summary>
+    public SocketLayer SocketLayer { get; }
 
     /// <summary>Picks the backend: an explicit option wins, then the environment variable, then the OS default.</summary>
     internal static ReactorBackend ResolveBackend(ReactorBackend requested, string? environment)
