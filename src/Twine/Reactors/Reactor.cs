@@ -76,7 +76,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     /// decides, and otherwise epoll on Linux and poll(2) on other Unixes.
     /// </summary>
     /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, <c>TWINE_SOCKETS</c> no socket layer, or an auto-jump threshold is set without a clock.</exception>
-    /// <exception cref="PlatformNotSupportedException">The backend is not available on this OS (Windows is not supported yet).</exception>
+    /// <exception cref="PlatformNotSupportedException">The backend or socket layer is not available on this OS (epoll/poll or the native layer on Windows, the native layer off Linux).</exception>
     public static Reactor Create(ReactorOptions? options = null)
     {
         options ??= new ReactorOptions();
@@ -91,8 +91,16 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
         var layer = ResolveSocketLayer(options.SocketLayer, Environment.GetEnvironmentVariable("TWINE_SOCKETS"));
         if (layer == SocketLayer.Native && !OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("Twine's native socket layer uses the Linux socket ABI; use SocketLayer.Portable (the default off Linux).");
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Twine's reactor needs a Unix (epoll or poll).");
-        IPollBackend backend = kind == ReactorBackend.Epoll ? new EpollBackend() : new PollBackend();
+        if (kind == ReactorBackend.Wait && layer == SocketLayer.Native)
+            throw new ArgumentException("The 'wait' reactor backend watches no descriptors, so it needs SocketLayer.Portable.", nameof(options));
+        if (OperatingSystem.IsWindows() && kind != ReactorBackend.Wait)
+            throw new PlatformNotSupportedException($"The {kind} reactor backend needs a Unix; on Windows use ReactorBackend.Wait (the default there).");
+        IPollBackend backend = kind switch
+        {
+            ReactorBackend.Epoll => new EpollBackend(),
+            ReactorBackend.Poll => new PollBackend(),
+            _ => new WaitBackend(),
+        };
         return new Reactor(options, backend, layer);
     }
 
@@ -119,17 +127,19 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
         switch (environment?.Trim().ToLowerInvariant())
         {
             case null or "":
-                return OperatingSystem.IsLinux() ? ReactorBackend.Epoll : ReactorBackend.Poll;
+                return OperatingSystem.IsLinux() ? ReactorBackend.Epoll : OperatingSystem.IsWindows() ? ReactorBackend.Wait : ReactorBackend.Poll;
             case "epoll":
                 return ReactorBackend.Epoll;
             case "poll":
                 return ReactorBackend.Poll;
+            case "wait":
+                return ReactorBackend.Wait;
             default:
-                throw new ArgumentException($"TWINE_REACTOR='{environment}' names no reactor backend; use 'epoll' or 'poll'.");
+                throw new ArgumentException($"TWINE_REACTOR='{environment}' names no reactor backend; use 'epoll', 'poll' or 'wait'.");
         }
     }
 
-    /// <summary>The I/O backend in use: "epoll" or "poll".</summary>
+    /// <summary>The I/O backend in use: "epoll", "poll" or "wait".</summary>
     public string BackendName => _backend.Name;
 
     /// <summary>

@@ -18,6 +18,9 @@ internal abstract partial class PortableConnection
     private bool _sendPending;
     private bool _flushScheduled;
 
+    /// <summary>Segments in the write buffer (tests: small writes are packed).</summary>
+    internal int BufferSegments => _buffer.SegmentCount;
+
     /// <summary>True while a send is in flight (tests).</summary>
     internal bool SendPending => _sendPending;
 

@@ -189,7 +189,12 @@ internal abstract partial class PortableConnection : ISocketTransport, ISwitchab
     private void OnReceiveReady()
     {
         _receivePending = false;
-        if (_closed) return;
+        if (_closed)
+        {
+            // The orderly close was waiting for this receive to end (see Teardown); disposing twice is harmless.
+            _socket.Dispose();
+            return;
+        }
         if (_receiveArgs.SocketError != SocketError.Success)
         {
             CloseNow(new Failure(PortableErrors.Lost(_receiveArgs.SocketError)), abortive: false);
@@ -329,7 +334,24 @@ internal abstract partial class PortableConnection : ISocketTransport, ISwitchab
         {
             // Already reset by the peer: the close below is abortive enough.
         }
-        _socket.Dispose();
+        if (!abortive && _receivePending)
+        {
+            // .NET closes a socket with an operation in flight abortively (a reset, which would discard the bytes still
+            // in the kernel's send queue). Shutting both directions ends the zero-byte receive at once; the socket is
+            // disposed when that completion arrives, with nothing in flight, so the peer sees the data and an orderly end.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Already reset by the peer: nothing left to deliver.
+            }
+        }
+        else
+        {
+            _socket.Dispose();
+        }
         // A send still in flight may read its chunks a moment longer: they must not go back to the pool.
         if (_sendPending) _buffer.Abandon();
         else _buffer.Clear();

@@ -97,7 +97,7 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
         {
             // As the native layer: SO_REUSEADDR lets a restarted server bind while old connections sit in TIME_WAIT.
             // (On Windows the same option would let another process steal the port, so it is left off there.)
-            if (reuseAddress && !OperatingSystem.IsWindows()) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (reuseAddress) SetReuseAddress(socket);
             socket.Bind(local);
             if (backlog is { } n) socket.Listen(n);
             socket.Blocking = false;
@@ -110,10 +110,24 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
         }
     }
 
-    /// <summary>Accepts while accepts complete at once, up to the per-turn bound; then waits for a completion.</summary>
-    private void AcceptMore()
+    /// <summary>
+    /// Sets SO_REUSEADDR alone. .NET's <see cref="SocketOptionName.ReuseAddress"/> also sets SO_REUSEPORT on Unix,
+    /// which would let a second server bind the same port instead of failing with "address in use"; on Windows the
+    /// option would let another process steal the port, so it is left off there (Windows allows the rebind anyway).
+    /// </summary>
+    private static void SetReuseAddress(Socket socket)
     {
-        for (int i = 0; i < StreamPort.AcceptsPerReadiness && !_stopped && !_acceptPending && _retry is null; i++)
+        if (OperatingSystem.IsLinux()) socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));                  // SOL_SOCKET, SO_REUSEADDR
+        else if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()) socket.SetRawSocketOption(0xFFFF, 0x4, BitConverter.GetBytes(1));
+    }
+
+    /// <summary>Accepts while accepts complete at once, up to the per-turn bound; then waits for a completion.</summary>
+    private void AcceptMore() => AcceptMore(StreamPort.AcceptsPerReadiness);
+
+    /// <summary>As <see cref="AcceptMore()"/>, with <paramref name="budget"/> accepts left for this turn.</summary>
+    private void AcceptMore(int budget)
+    {
+        for (int i = 0; i < budget && !_stopped && !_acceptPending && _retry is null; i++)
         {
             _acceptArgs.AcceptSocket = null;
             _acceptPending = true;
@@ -132,7 +146,7 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
             Handle();
         }
         // The bound was reached with connections still arriving: the rest wait for the next turn.
-        if (!_stopped && !_acceptPending && _retry is null) _loop.Post(static p => p.AcceptMore(), this);
+        if (!_stopped && !_acceptPending && _retry is null) _loop.Post(static p => p.AcceptMore(StreamPort.AcceptsPerReadiness), this);
     }
 
     private void OnAcceptDone()
@@ -144,7 +158,7 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
             return;
         }
         Handle();
-        AcceptMore();
+        AcceptMore(StreamPort.AcceptsPerReadiness - 1);
     }
 
     /// <summary>Handles one finished accept: a new connection, or an error.</summary>

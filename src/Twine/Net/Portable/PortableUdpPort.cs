@@ -24,6 +24,7 @@ internal sealed class PortableUdpPort : IListeningPort, IDatagramTransport, IIoH
     private readonly SocketAsyncEventArgs _receiveArgs = new();
     private readonly EndPoint _anyAddress;
     private IDisposable? _tracking;
+    private EndPoint? _lastSender;
     private bool _receivePending;
     private bool _closed;
 
@@ -121,6 +122,9 @@ internal sealed class PortableUdpPort : IListeningPort, IDatagramTransport, IIoH
             return;
         }
         var sender = _receiveArgs.RemoteEndPoint ?? Host;
+        // Consecutive datagrams from one peer share one endpoint object, as on the native layer.
+        if (_lastSender is not null && _lastSender.Equals(sender)) sender = _lastSender;
+        else _lastSender = sender;
         try
         {
             _protocol.DatagramReceived(new ReadOnlySpan<byte>(_receiveArgs.Buffer, 0, _receiveArgs.BytesTransferred), sender);
