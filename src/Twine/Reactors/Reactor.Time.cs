@@ -23,7 +23,11 @@ public sealed partial class Reactor
     {
         int wait = ToPollMilliseconds(threshold);
         if (maxWaitMs >= 0 && maxWaitMs < wait) wait = maxWaitMs;
+        long started = Stopwatch.GetTimestamp();
         int ready = _backend.Poll(wait, _io);
+        // Woken before the threshold: another thread is at work (a CallFromThread, a completion of the portable socket
+        // layer), even if the wake-up is a late one whose call already ran. Only a full quiet threshold allows a jump.
+        if (wait > 0 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(wait)) return;
         if (ready > 0 || !_threadCalls.IsEmpty || _timers.NextDue() is not { } due) return;
         if (due > clock.Now) clock.Advance(due - clock.Now);
         AutoJumps++;

@@ -99,7 +99,13 @@ internal abstract partial class PortableConnection
                 _sendPending = false;
                 return;
             }
-            if (pending) return;   // OnSendDone carries on
+            if (pending)
+            {
+                // As after a short write on the native layer: a producer may resume at the low-water mark while the
+                // rest is still on its way. OnSendDone carries on from here.
+                AfterSend();
+                return;
+            }
             if (!SendCompleted()) return;
         }
         AfterSend();
