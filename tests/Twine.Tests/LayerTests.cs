@@ -27,6 +27,7 @@ public sealed class LayerTests
         ["Twine.Net.Tcp"] = 7,
         ["Twine.Net.Unix"] = 7,
         ["Twine.Net.Udp"] = 7,
+        ["Twine.Net.Portable"] = 8,    // TCP, Unix and UDP on System.Net.Sockets; reuses the native families' rules and limits
         ["Twine.Net.Tls"] = 7,         // TLS as a layer over any transport (ITransport only)
         ["Twine.Net.Endpoints"] = 8,
         ["Twine.Protocols"] = 8,

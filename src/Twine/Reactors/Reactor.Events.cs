@@ -72,5 +72,6 @@ public sealed partial class Reactor
             // A handler that forgot to unregister must not leave a dangling entry behind.
             registration.Dispose();
         }
+        ShutdownTracked();
     }
 }

@@ -1,4 +1,5 @@
 using Twine.Reactors.Io;
+using Twine.Threading;
 namespace Twine.Reactors;
 
 // The I/O-loop role (IIoLoop) that transports build on; its threading rules are written on the interface.
@@ -15,7 +16,7 @@ public sealed partial class Reactor : IIoLoop
     IoRegistration IIoLoop.RegisterIo(int fd, IoEvents interest, IIoHandler handler)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsInReactorThread) throw new InvalidOperationException("RegisterIo must be called on the reactor thread.");
+        _thread.Check("RegisterIo", "this reactor");
         return _io.Register(fd, interest, handler);
     }
 
@@ -61,5 +62,53 @@ public sealed partial class Reactor : IIoLoop
     {
         ArgumentNullException.ThrowIfNull(target);
         _flushes.Add(target);
+    }
+
+    /// <inheritdoc />
+    ReactorThread IIoLoop.Thread => _thread;
+
+    /// <inheritdoc />
+    void IIoLoop.Post<TState>(Action<TState> action, TState state) => CallFromThread(action, state);
+
+    private readonly HashSet<TrackedHandler> _tracked = [];
+
+    /// <inheritdoc />
+    IDisposable IIoLoop.Track(IIoHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _thread.Check("Track", "this reactor");
+        var tracked = new TrackedHandler(this, handler);
+        _tracked.Add(tracked);
+        return tracked;
+    }
+
+    /// <summary>Handlers tracked without a descriptor (tests).</summary>
+    internal int TrackedCount => _tracked.Count;
+
+    /// <summary>Tells every tracked handler that the reactor shuts down (part of disconnect-all, RE6).</summary>
+    private void ShutdownTracked()
+    {
+        if (_tracked.Count == 0) return;
+        foreach (var tracked in _tracked.ToArray())
+        {
+            try
+            {
+                tracked.Handler.OnReactorShutdown();
+            }
+            catch (Exception ex)
+            {
+                Twine.Logging.Log.Error($"Error disconnecting {tracked.Handler} at shutdown", ex);
+            }
+            tracked.Dispose();
+        }
+    }
+
+    /// <summary>One <see cref="IIoLoop.Track"/> registration.</summary>
+    private sealed class TrackedHandler(Reactor reactor, IIoHandler handler) : IDisposable
+    {
+        public IIoHandler Handler { get; } = handler;
+
+        public void Dispose() => reactor._tracked.Remove(this);
     }
 }

@@ -3,6 +3,7 @@ using Twine.Net.Sockets;
 using System.Net;
 using Twine.Net;
 using Twine.Net.Tcp;
+using Twine.Net.Portable;
 using Twine.Net.Udp;
 using Twine.Net.Unix;
 
@@ -31,7 +32,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
     public IListeningPort ListenTcp(int port, IProtocolFactory factory, int backlog = ListenBacklog.Default, string interfaceAddress = "")
     {
         CheckNetworkCall();
-        return TcpPort.Listen(this, port, factory, backlog, interfaceAddress);
+        return SocketLayer == SocketLayer.Portable
+            ? PortableListen.Tcp(this, port, factory, backlog, interfaceAddress)
+            : TcpPort.Listen(this, port, factory, backlog, interfaceAddress);
     }
 
     /// <summary>
@@ -49,7 +52,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
     {
         ArgumentNullException.ThrowIfNull(options);
         CheckNetworkCall();
-        return TcpPort.Listen(this, port, factory, options.Backlog, options.Interface, options.ReusePort);
+        return SocketLayer == SocketLayer.Portable
+            ? PortableListen.Tcp(this, port, factory, options.Backlog, options.Interface, options.ReusePort)
+            : TcpPort.Listen(this, port, factory, options.Backlog, options.Interface, options.ReusePort);
     }
 
     /// <summary>
@@ -76,7 +81,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
         if (bindAddress is not (null or IPEndPoint))
             throw new ArgumentException($"The bind address must be an IPEndPoint, not {bindAddress}.", nameof(bindAddress));
         CheckNetworkCall();
-        var connector = new TcpConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress);
+        Connector connector = SocketLayer == SocketLayer.Portable
+            ? new PortableConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress)
+            : new TcpConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress);
         connector.Connect();
         return connector;
     }
@@ -94,7 +101,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
     public IListeningPort ListenUnix(string path, IProtocolFactory factory, int backlog = ListenBacklog.Default, int mode = 0x1B6, bool wantPid = false)
     {
         CheckNetworkCall();
-        return UnixPort.Listen(this, path, factory, backlog, mode, wantPid);
+        return SocketLayer == SocketLayer.Portable
+            ? PortableListen.Unix(this, path, factory, backlog, mode, wantPid)
+            : UnixPort.Listen(this, path, factory, backlog, mode, wantPid);
     }
 
     /// <summary>Connects to the Unix socket file <paramref name="path"/>; see <see cref="IReactorUnix.ConnectUnix"/>. Call on the reactor thread.</summary>
@@ -108,7 +117,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(factory);
         CheckNetworkCall();
-        var connector = new UnixConnector(this, path, factory, timeout ?? DefaultConnectTimeout, checkPid);
+        Connector connector = SocketLayer == SocketLayer.Portable
+            ? new PortableConnector(this, this, path, factory, timeout ?? DefaultConnectTimeout, checkPid)
+            : new UnixConnector(this, path, factory, timeout ?? DefaultConnectTimeout, checkPid);
         connector.Connect();
         return connector;
     }
@@ -126,7 +137,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
     public IListeningPort ListenUdp(int port, DatagramProtocol protocol, string interfaceAddress = "", int maxPacketSize = 8192)
     {
         CheckNetworkCall();
-        return UdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize);
+        return SocketLayer == SocketLayer.Portable
+            ? PortableUdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize)
+            : UdpPort.Listen(this, port, protocol, interfaceAddress, maxPacketSize);
     }
 
     /// <summary>
@@ -147,10 +160,9 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
         return AdoptedPort.Adopt(this, fileDescriptor, addressFamily, factory);
     }
 
-    private void CheckNetworkCall()
+    private void CheckNetworkCall([System.Runtime.CompilerServices.CallerMemberName] string member = "")
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsInReactorThread)
-            throw new InvalidOperationException("Networking calls must be made on the reactor thread; use CallFromThread to get there.");
+        _thread.Check(member, "this reactor");
     }
 }

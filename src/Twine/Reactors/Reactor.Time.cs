@@ -23,7 +23,11 @@ public sealed partial class Reactor
     {
         int wait = ToPollMilliseconds(threshold);
         if (maxWaitMs >= 0 && maxWaitMs < wait) wait = maxWaitMs;
+        long started = Stopwatch.GetTimestamp();
         int ready = _backend.Poll(wait, _io);
+        // Woken before the threshold: another thread is at work (a CallFromThread, a completion of the portable socket
+        // layer), even if the wake-up is a late one whose call already ran. Only a full quiet threshold allows a jump.
+        if (wait > 0 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(wait)) return;
         if (ready > 0 || !_threadCalls.IsEmpty || _timers.NextDue() is not { } due) return;
         if (due > clock.Now) clock.Advance(due - clock.Now);
         AutoJumps++;
@@ -35,12 +39,20 @@ public sealed partial class Reactor
     /// iteration even with a zero delay (RT1); an exception is logged and the loop continues (RT4).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
-    public IDelayedCall CallLater(TimeSpan delay, Action action) => _timers.Schedule(delay, action);
+    /// <exception cref="InvalidOperationException">Called from a thread other than the reactor's (use <see cref="CallFromThread(Action)"/>).</exception>
+    public IDelayedCall CallLater(TimeSpan delay, Action action)
+    {
+        _thread.Check(nameof(CallLater), "this reactor's timer queue");
+        return _timers.Schedule(delay, action);
+    }
 
     /// <summary>As <see cref="CallLater(TimeSpan, Action)"/>, passing <paramref name="state"/> without a closure.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
-    public IDelayedCall CallLater<TState>(TimeSpan delay, Action<TState> action, TState state) =>
-        _timers.Schedule(delay, action, state);
+    public IDelayedCall CallLater<TState>(TimeSpan delay, Action<TState> action, TState state)
+    {
+        _thread.Check(nameof(CallLater), "this reactor's timer queue");
+        return _timers.Schedule(delay, action, state);
+    }
 
     /// <summary>The pending delayed calls, ordered by due time (RT6).</summary>
     public IReadOnlyList<IDelayedCall> GetDelayedCalls() => _timers.GetDelayedCalls();

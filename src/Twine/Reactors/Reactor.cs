@@ -1,6 +1,7 @@
 using Twine.Reactors.Io;
 using System.Diagnostics;
 using Twine.Net;
+using Twine.Threading;
 using Twine.Time;
 
 namespace Twine.Reactors;
@@ -41,7 +42,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     private readonly CallSoonQueue _callSoon = new();
     private readonly long _origin = Stopwatch.GetTimestamp();
     private readonly ReactorSynchronizationContext _syncContext;
-    private int _threadId = Environment.CurrentManagedThreadId;
+    private readonly ReactorThread _thread = new();
     private bool _disposed;
 
     // Twisted's state flags, with Twisted's meanings: _started = the loop should keep turning; _stopped = Stop()
@@ -52,8 +53,9 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     private bool _startedBefore;
     private bool _justStopped;
 
-    private Reactor(ReactorOptions options, IPollBackend backend)
+    private Reactor(ReactorOptions options, IPollBackend backend, SocketLayer layer)
     {
+        SocketLayer = layer;
         _options = options;
         _backend = backend;
         _io = new IoTable(backend);
@@ -73,8 +75,8 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     /// <see cref="ReactorBackend.Auto"/>, the <c>TWINE_REACTOR</c> environment variable (<c>epoll</c> or <c>poll</c>)
     /// decides, and otherwise epoll on Linux and poll(2) on other Unixes.
     /// </summary>
-    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, or an auto-jump threshold is set without a clock.</exception>
-    /// <exception cref="PlatformNotSupportedException">The backend is not available on this OS (Windows is not supported yet).</exception>
+    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, <c>TWINE_SOCKETS</c> no socket layer, or an auto-jump threshold is set without a clock.</exception>
+    /// <exception cref="PlatformNotSupportedException">The backend or socket layer is not available on this OS (epoll/poll or the native layer on Windows, the native layer off Linux).</exception>
     public static Reactor Create(ReactorOptions? options = null)
     {
         options ??= new ReactorOptions();
@@ -86,10 +88,37 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
                 throw new ArgumentException("ReactorOptions.AutoJumpThreshold needs ReactorOptions.Clock: only a manual clock can jump.", nameof(options));
         }
         var kind = ResolveBackend(options.Backend, Environment.GetEnvironmentVariable("TWINE_REACTOR"));
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Twine's reactor needs a Unix (epoll or poll).");
-        IPollBackend backend = kind == ReactorBackend.Epoll ? new EpollBackend() : new PollBackend();
-        return new Reactor(options, backend);
+        var layer = ResolveSocketLayer(options.SocketLayer, Environment.GetEnvironmentVariable("TWINE_SOCKETS"));
+        if (layer == SocketLayer.Native && !OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("Twine's native socket layer uses the Linux socket ABI; use SocketLayer.Portable (the default off Linux).");
+        if (kind == ReactorBackend.Wait && layer == SocketLayer.Native)
+            throw new ArgumentException("The 'wait' reactor backend watches no descriptors, so it needs SocketLayer.Portable.", nameof(options));
+        if (OperatingSystem.IsWindows() && kind != ReactorBackend.Wait)
+            throw new PlatformNotSupportedException($"The {kind} reactor backend needs a Unix; on Windows use ReactorBackend.Wait (the default there).");
+        IPollBackend backend = kind switch
+        {
+            ReactorBackend.Epoll => new EpollBackend(),
+            ReactorBackend.Poll => new PollBackend(),
+            _ => new WaitBackend(),
+        };
+        return new Reactor(options, backend, layer);
     }
+
+    /// <summary>Picks the socket layer: an explicit option wins, then the environment variable, then the OS default.</summary>
+    internal static SocketLayer ResolveSocketLayer(SocketLayer requested, string? environment)
+    {
+        if (requested != SocketLayer.Auto) return requested;
+        return environment?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => OperatingSystem.IsLinux() ? SocketLayer.Native : SocketLayer.Portable,
+            "native" => SocketLayer.Native,
+            "portable" => SocketLayer.Portable,
+            _ => throw new ArgumentException($"TWINE_SOCKETS='{environment}' names no socket layer; use 'native' or 'portable'."),
+        };
+    }
+
+    /// <summary>The socket layer this reactor's TCP, Unix and UDP transports use: <see cref="SocketLayer.Native"/> or <see cref="SocketLayer.Portable"/>.</summary>
+    public SocketLayer SocketLayer { get; }
 
     /// <summary>Picks the backend: an explicit option wins, then the environment variable, then the OS default.</summary>
     internal static ReactorBackend ResolveBackend(ReactorBackend requested, string? environment)
@@ -98,17 +127,19 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
         switch (environment?.Trim().ToLowerInvariant())
         {
             case null or "":
-                return OperatingSystem.IsLinux() ? ReactorBackend.Epoll : ReactorBackend.Poll;
+                return OperatingSystem.IsLinux() ? ReactorBackend.Epoll : OperatingSystem.IsWindows() ? ReactorBackend.Wait : ReactorBackend.Poll;
             case "epoll":
                 return ReactorBackend.Epoll;
             case "poll":
                 return ReactorBackend.Poll;
+            case "wait":
+                return ReactorBackend.Wait;
             default:
-                throw new ArgumentException($"TWINE_REACTOR='{environment}' names no reactor backend; use 'epoll' or 'poll'.");
+                throw new ArgumentException($"TWINE_REACTOR='{environment}' names no reactor backend; use 'epoll', 'poll' or 'wait'.");
         }
     }
 
-    /// <summary>The I/O backend in use: "epoll" or "poll".</summary>
+    /// <summary>The I/O backend in use: "epoll", "poll" or "wait".</summary>
     public string BackendName => _backend.Name;
 
     /// <summary>
@@ -118,7 +149,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     public bool IsRunning { get; private set; }
 
     /// <summary>True on the reactor's thread (TH3). Any thread.</summary>
-    public bool IsInReactorThread => Environment.CurrentManagedThreadId == Volatile.Read(ref _threadId);
+    public bool IsInReactorThread => _thread.IsCurrent;
 
     /// <summary>This reactor's time as a .NET <see cref="System.TimeProvider"/>: timers it creates are reactor timers; they may be created, changed and disposed from any thread.</summary>
     /// <example>
@@ -149,7 +180,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
             _stopped = false;
             // A full fence: a thread that still saw the old reactor thread (and so skipped the wake-up) enqueued before
             // reading it, and this thread reads the queue only after this store.
-            Interlocked.Exchange(ref _threadId, Environment.CurrentManagedThreadId);
+            _thread.MoveToCurrentThread();
             FireSystemEvent(Startup);
             while (_started) RunOnce(Timeout.Infinite, inRun: true);
         }
@@ -216,6 +247,9 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
         if (_disposed) return;
         if (_started) throw new InvalidOperationException("Cannot dispose a running reactor; stop it first.");
         _disposed = true;
+        // The loop is not running, so nothing else can be on the reactor thread: the disposing thread owns what is left,
+        // and the connections it closes may still write or close from their ConnectionLost without breaking the rule.
+        _thread.MoveToCurrentThread();
         // A reactor that never ran, or crashed, still has its descriptors registered: close them (RE6's
         // disconnect-all) rather than leak the sockets. After a clean stop this finds nothing left to do.
         DisconnectAll();

@@ -8,7 +8,7 @@ namespace Twine.Reactors;
 /// </example>
 public enum ReactorBackend
 {
-    /// <summary>The <c>TWINE_REACTOR</c> environment variable (<c>epoll</c> or <c>poll</c>) if set, else epoll on Linux and poll(2) elsewhere.</summary>
+    /// <summary>The <c>TWINE_REACTOR</c> environment variable (<c>epoll</c>, <c>poll</c> or <c>wait</c>) if set, else epoll on Linux, <see cref="Wait"/> on Windows and poll(2) elsewhere.</summary>
     Auto,
 
     /// <summary>Linux epoll, woken by an eventfd.</summary>
@@ -16,4 +16,11 @@ public enum ReactorBackend
 
     /// <summary>poll(2), woken by a pipe: portable to every Unix.</summary>
     Poll,
+
+    /// <summary>
+    /// No descriptor polling at all: the loop sleeps on an event until a timer is due or another thread wakes it. For
+    /// the portable socket layer, whose completions need no readiness; the default on Windows, which has neither epoll
+    /// nor poll(2).
+    /// </summary>
+    Wait,
 }

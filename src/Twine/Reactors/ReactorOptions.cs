@@ -14,6 +14,13 @@ public sealed class ReactorOptions
     public ReactorBackend Backend { get; set; } = ReactorBackend.Auto;
 
     /// <summary>
+    /// The socket layer for TCP, Unix and UDP; <see cref="Reactors.SocketLayer.Auto"/> by default (the <c>TWINE_SOCKETS</c>
+    /// environment variable, else native on Linux and portable elsewhere).
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">From <see cref="Reactor.Create"/>: <see cref="Reactors.SocketLayer.Native"/> off Linux.</exception>
+    public SocketLayer SocketLayer { get; set; } = SocketLayer.Auto;
+
+    /// <summary>
     /// Whether SIGINT and SIGTERM stop the reactor cleanly (running the shutdown triggers) instead of killing the
     /// process. Installed in the "during startup" phase and removed at shutdown (RE4, RE9). True by default, as in
     /// Twisted's <c>reactor.run()</c>; tests that create many reactors turn it off.

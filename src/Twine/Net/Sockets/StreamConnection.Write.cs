@@ -20,6 +20,7 @@ internal abstract unsafe partial class StreamConnection
     /// <inheritdoc />
     public void Write(ReadOnlySpan<byte> data)
     {
+        _thread.Check(nameof(Write), Owner);
         if (_closed || _aborting || _writeShutDown || data.IsEmpty) return;
         _buffer.Append(data);
         EnsureFlushScheduled();
@@ -44,17 +45,20 @@ internal abstract unsafe partial class StreamConnection
     public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        _thread.Check(nameof(WriteSequence), Owner);
         foreach (var chunk in data) Write(chunk.Span);
     }
 
     /// <inheritdoc />
     public void RegisterProducer(IProducer producer, bool streaming)
     {
+        _thread.Check(nameof(RegisterProducer), Owner);
         if (_producer.Register(producer, streaming, _closed)) _producer.Written(_buffer.Count, _highWaterMark);
     }
 
     public void UnregisterProducer()
     {
+        _thread.Check(nameof(UnregisterProducer), Owner);
         _producer.Unregister();
         // A close (or half-close) was waiting for the producer to finish: let the flush phase complete it.
         if (!_closed && (_disconnecting || _writeShutdownRequested)) EnsureFlushScheduled();

@@ -4,6 +4,7 @@ using System.Net;
 using Twine.Defer;
 using Twine.Logging;
 using Twine.Net.Native;
+using Twine.Threading;
 
 namespace Twine.Net.Sockets;
 
@@ -21,7 +22,11 @@ namespace Twine.Net.Sockets;
 /// </remarks>
 internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwitchableTransport, IIoHandler, IFlushable
 {
+    /// <summary>How the thread rule names a transport in its message.</summary>
+    internal const string Owner = "this transport";
+
     private readonly IIoLoop _loop;
+    private readonly ReactorThread _thread;
     private readonly int _fd;
     private readonly WriteBuffer _buffer;
     private IoRegistration? _registration;
@@ -47,6 +52,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     protected StreamConnection(IIoLoop loop, int fd, EndPoint host, EndPoint peer)
     {
         _loop = loop;
+        _thread = loop.Thread;
         _fd = fd;
         _buffer = new WriteBuffer(loop.Local<WriteSegmentPool>());
         Host = host;
@@ -210,6 +216,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     /// <inheritdoc />
     public void PauseProducing()
     {
+        _thread.Check(nameof(PauseProducing), Owner);
         if (_closed) return;
         _readingPaused = true;
         UpdateInterest();
@@ -218,6 +225,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     /// <inheritdoc />
     public void ResumeProducing()
     {
+        _thread.Check(nameof(ResumeProducing), Owner);
         if (_closed) return;
         _readingPaused = false;
         UpdateInterest();
@@ -229,6 +237,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     /// <inheritdoc />
     public void LoseConnection()
     {
+        _thread.Check(nameof(LoseConnection), Owner);
         if (_closed || _disconnecting) return;
         _disconnecting = true;
         UpdateInterest();
@@ -239,13 +248,18 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     /// <inheritdoc />
     public void LoseWriteConnection()
     {
+        _thread.Check(nameof(LoseWriteConnection), Owner);
         if (_closed || _writeShutdownRequested) return;
         _writeShutdownRequested = true;
         EnsureFlushScheduled();
     }
 
     /// <inheritdoc />
-    public void AbortConnection() => Abort(new ConnectionAbortedException());
+    public void AbortConnection()
+    {
+        _thread.Check(nameof(AbortConnection), Owner);
+        Abort(new ConnectionAbortedException());
+    }
 
     private void Abort(Exception reason)
     {

@@ -190,6 +190,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
     /// <inheritdoc />
     public Deferred StopListening()
     {
+        Loop.Thread.Check(nameof(StopListening), "this listening port");
         if (!_stopped)
         {
             _stopped = true;

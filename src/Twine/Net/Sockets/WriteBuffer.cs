@@ -73,6 +73,33 @@ internal sealed unsafe class WriteBuffer
         return count;
     }
 
+    /// <summary>
+    /// Adds up to <paramref name="max"/> array segments covering the waiting bytes, in order, to <paramref name="into"/>;
+    /// returns how many bytes they cover. For sends that complete later (the portable layer): appends while such a send
+    /// is in flight only touch bytes after the gathered ones, so the gathered ranges stay valid.
+    /// </summary>
+    public long Gather(List<ArraySegment<byte>> into, int max)
+    {
+        long total = 0;
+        for (var s = _head; s is not null && into.Count < max; s = s.Next)
+        {
+            if (s.Length == 0) continue;
+            into.Add(s.Pending);
+            total += s.Length;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Forgets everything without returning chunks to the pool: after a close with a send still in flight, the
+    /// operating system may read those arrays a moment longer, so they must not be handed to another connection.
+    /// </summary>
+    public void Abandon()
+    {
+        _head = _tail = null;
+        Count = 0;
+    }
+
     /// <summary>Drops the first <paramref name="sent"/> bytes (they were sent), releasing emptied segments.</summary>
     public void Consume(long sent)
     {

@@ -53,6 +53,9 @@ internal sealed unsafe class WriteSegment
         return n;
     }
 
+    /// <summary>The bytes still to be sent, as an array segment (the portable layer's asynchronous sends take these).</summary>
+    public ArraySegment<byte> Pending => new(_array, Start, End - Start);
+
     /// <summary>Empties the segment for reuse.</summary>
     public void Reset()
     {

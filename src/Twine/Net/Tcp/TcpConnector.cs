@@ -51,16 +51,16 @@ internal sealed class TcpConnector : StreamConnector
                 ReportFailure(generation, new DnsLookupException(_host, failure.Value));
                 return;
             }
-            var chosen = Choose(outcome.Value);
+            var chosen = Choose(outcome.Value, _bindAddress);
             if (chosen is null) ReportFailure(generation, new DnsLookupException(_host));
             else ConnectTo(generation, new IPEndPoint(chosen, _port));
         });
     }
 
     /// <summary>IPv4 first, as Twisted's <c>connectTCP</c> (which resolves with <c>gethostbyname</c>); else the first IPv6 address.</summary>
-    private IPAddress? Choose(IPAddress[] addresses)
+    internal static IPAddress? Choose(IPAddress[] addresses, IPEndPoint? bindAddress)
     {
-        var family = _bindAddress?.AddressFamily;
+        var family = bindAddress?.AddressFamily;
         if (family is not null) return addresses.FirstOrDefault(a => a.AddressFamily == family);
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
             ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6);

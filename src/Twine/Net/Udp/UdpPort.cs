@@ -20,6 +20,9 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     /// <summary>Datagrams read per readiness at most, so one busy port cannot starve the others.</summary>
     internal const int DatagramsPerReadiness = 64;
 
+    /// <summary>How the thread rule names a UDP port in its message.</summary>
+    internal const string Owner = "this UDP port";
+
     private readonly IIoLoop _loop;
     private readonly DatagramProtocol _protocol;
     private readonly int _fd;
@@ -130,6 +133,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     /// <inheritdoc />
     public void Write(ReadOnlySpan<byte> data, EndPoint? address = null)
     {
+        _loop.Thread.Check(nameof(Write), Owner);
         ObjectDisposedException.ThrowIf(_closed, this);
         if (Peer is not null)
         {
@@ -180,6 +184,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     public void Connect(EndPoint address)
     {
         ArgumentNullException.ThrowIfNull(address);
+        _loop.Thread.Check(nameof(Connect), Owner);
         ObjectDisposedException.ThrowIf(_closed, this);
         if (Peer is not null) throw new InvalidOperationException("Already connected; reconnecting is not supported.");
         if (address is not IPEndPoint)
@@ -193,6 +198,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
     /// <inheritdoc />
     public void LoseConnection()
     {
+        _loop.Thread.Check(nameof(LoseConnection), Owner);
         if (_closed) return;
         _closed = true;
         _registration?.Dispose();

@@ -1,4 +1,5 @@
 using Twine.Defer;
+using Twine.Threading;
 using Twine.Time;
 
 namespace Twine.Reactors.Io;
@@ -9,8 +10,9 @@ namespace Twine.Reactors.Io;
 /// are written against this role; <c>Reactor</c> implements it, and a test can implement it with a fake.
 /// </summary>
 /// <remarks>
-/// Threading rules, in one place: every member is for the loop's own thread. <see cref="RegisterIo"/> checks it;
-/// the rest are hot paths and trust the caller. <see cref="IIoHandler.OnIoReady"/>, <see cref="IIoHandler.OnReactorShutdown"/>
+/// Threading rules, in one place: every member except <see cref="Post{TState}"/> and <see cref="Thread"/> is for the
+/// loop's own thread. <see cref="RegisterIo"/> checks it; the rest are hot paths and trust the caller; transports check
+/// their own public entry points with <see cref="Thread"/>. <see cref="IIoHandler.OnIoReady"/>, <see cref="IIoHandler.OnReactorShutdown"/>
 /// and <see cref="IFlushable.Flush"/> are always called on that thread. Descriptors must be non-blocking, and a
 /// registration is disposed before its descriptor is closed.
 /// </remarks>
@@ -40,4 +42,21 @@ internal interface IIoLoop : IReactorTime, ICallSoon
 
     /// <summary>Per-loop state for the layers above (for example the transports' pool of write chunks), made on first use.</summary>
     T Local<T>() where T : class, new();
+
+    /// <summary>The loop's thread: transports check the thread rule against it.</summary>
+    ReactorThread Thread { get; }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the loop's thread on a later turn. Thread-safe: this is how completions of
+    /// operations the operating system finishes on its own threads (the portable socket layer) come home. From the
+    /// loop's own thread it defers to the next iteration, which keeps connections fair.
+    /// </summary>
+    void Post<TState>(Action<TState> action, TState state);
+
+    /// <summary>
+    /// Makes <paramref name="handler"/> hear <see cref="IIoHandler.OnReactorShutdown"/> at shutdown (and at disposal
+    /// of a reactor that never ran) without a descriptor: for transports that wait on completions instead of
+    /// readiness. Dispose the result when the handler closes.
+    /// </summary>
+    IDisposable Track(IIoHandler handler);
 }

@@ -12,7 +12,7 @@ namespace Twine.Tests.Net;
 public sealed class EndpointConnectionTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void ListenAndConnectFromDescriptionStrings(ReactorBackend backend)
+    public void ListenAndConnectFromDescriptionStrings(NetSetup backend)
     {
         using var reactor = Create(backend);
         IListeningPort? port = null;
@@ -39,7 +39,7 @@ public sealed class EndpointConnectionTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void ConnectProtocolDeliversTheGivenInstanceOverIPv6(ReactorBackend backend)
+    public void ConnectProtocolDeliversTheGivenInstanceOverIPv6(NetSetup backend)
     {
         using var reactor = Create(backend);
         IListeningPort? port = null;
@@ -58,7 +58,7 @@ public sealed class EndpointConnectionTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void ListenAndConnectFailuresArriveThroughTheDeferreds(ReactorBackend backend)
+    public void ListenAndConnectFailuresArriveThroughTheDeferreds(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (port, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol()));
@@ -78,7 +78,7 @@ public sealed class EndpointConnectionTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void CancellingAConnectStopsTheAttempt(ReactorBackend backend)
+    public void CancellingAConnectStopsTheAttempt(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol()));
@@ -98,7 +98,7 @@ public sealed class EndpointConnectionTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AFactoryBuildingNothingFailsTheConnectWithNoProtocol(ReactorBackend backend)
+    public void AFactoryBuildingNothingFailsTheConnectWithNoProtocol(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol()));
@@ -114,7 +114,7 @@ public sealed class EndpointConnectionTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void HalfCloseReachesAWrappedProtocol(ReactorBackend backend)
+    public void HalfCloseReachesAWrappedProtocol(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol { OnMade = p => p.Transport.LoseWriteConnection() }));
@@ -125,7 +125,7 @@ public sealed class EndpointConnectionTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void UnixEndpointsWithALockFile(ReactorBackend backend)
+    public void UnixEndpointsWithALockFile(NetSetup backend)
     {
         using var reactor = Create(backend);
         var dir = Directory.CreateTempSubdirectory("twine-ep-").FullName;

@@ -1,21 +1,67 @@
 using System.Net;
 using Twine.Defer;
 using Twine.Net;
+using Twine.Net.Portable;
+using Twine.Net.Sockets;
 using Twine.Reactors;
 using Twine.Tests.Reactors;
+using Xunit.Abstractions;
 
 namespace Twine.Tests.Net.Tcp;
 
 
-/// <summary>Helpers for tests on real loopback sockets: reactors on both backends, guarded runs, recording protocols.</summary>
+/// <summary>
+/// Helpers for tests on real loopback sockets: reactors on every backend and socket layer, guarded runs, recording
+/// protocols. The transport tests run against <see cref="Backends"/>, so the native layer (on epoll and on poll) and the
+/// portable layer pass the same conformance suite.
+/// </summary>
 internal static class NetTesting
 {
-    public static TheoryData<ReactorBackend> Backends => ReactorTesting.Backends;
+    /// <summary>
+    /// Every way the reactor can move socket bytes: epoll and poll with the native layer; the portable layer on epoll
+    /// (a Linux reactor with TWINE_SOCKETS=portable) and on the descriptor-free wait backend (what Windows runs).
+    /// </summary>
+    public static TheoryData<NetSetup> Backends => new()
+    {
+        new NetSetup(ReactorBackend.Epoll, SocketLayer.Native),
+        new NetSetup(ReactorBackend.Poll, SocketLayer.Native),
+        new NetSetup(ReactorBackend.Epoll, SocketLayer.Portable),
+        new NetSetup(ReactorBackend.Wait, SocketLayer.Portable),
+    };
+
+    /// <summary>The native layer only: for tests of its internals (descriptors, readiness, injected accept faults).</summary>
+    public static TheoryData<NetSetup> NativeBackends => new()
+    {
+        new NetSetup(ReactorBackend.Epoll, SocketLayer.Native),
+        new NetSetup(ReactorBackend.Poll, SocketLayer.Native),
+    };
 
     public static Reactor Create(ReactorBackend backend) => ReactorTesting.Create(backend);
 
+    public static Reactor Create(NetSetup setup) =>
+        Reactor.Create(new ReactorOptions { Backend = setup.Backend, SocketLayer = setup.Layer, InstallSignalHandlers = false });
+
     /// <summary>Runs until <see cref="Reactor.Stop"/>; a 10 s guard crashes the reactor and fails the test.</summary>
     public static void Run(Reactor reactor) => ReactorTesting.RunGuarded(reactor);
+
+    /// <summary>Descriptors registered with the loop plus handlers tracked without one (the portable layer's): what is still open.</summary>
+    public static int OpenHandles(Reactor reactor) => reactor.RegisteredIoCount + reactor.TrackedCount;
+
+    /// <summary>Segments in a socket transport's write buffer, on either layer.</summary>
+    public static int BufferSegments(ITransport transport) => transport switch
+    {
+        StreamConnection native => native.BufferSegments,
+        PortableConnection portable => portable.BufferSegments,
+        _ => throw new ArgumentException($"Not a socket transport: {transport}"),
+    };
+
+    /// <summary>True while the system cannot take more of the transport's bytes: Writable interest (native) or a send in flight (portable).</summary>
+    public static bool WaitingForKernel(ITransport transport) => transport switch
+    {
+        StreamConnection native => native.WaitingForWritable,
+        PortableConnection portable => portable.SendPending,
+        _ => throw new ArgumentException($"Not a socket transport: {transport}"),
+    };
 
     /// <summary>Listens on 127.0.0.1 with an OS-chosen port; returns the port and its number.</summary>
     public static (IListeningPort Port, int Number) ListenLocal(Reactor reactor, IProtocolFactory factory)
@@ -34,6 +80,38 @@ internal static class NetTesting
 
     /// <summary>A client factory that builds <paramref name="protocol"/> once and records failures.</summary>
     public static RecordingClientFactory Client(IProtocol protocol) => new(protocol);
+}
+
+/// <summary>A reactor backend and socket layer to run a transport test on; serializable so each shows as its own test case.</summary>
+public sealed class NetSetup : IXunitSerializable
+{
+    public NetSetup() { }
+
+    public NetSetup(ReactorBackend backend, SocketLayer layer)
+    {
+        Backend = backend;
+        Layer = layer;
+    }
+
+    public ReactorBackend Backend { get; private set; }
+
+    public SocketLayer Layer { get; private set; }
+
+    public bool IsPortable => Layer == SocketLayer.Portable;
+
+    public void Deserialize(IXunitSerializationInfo info)
+    {
+        Backend = Enum.Parse<ReactorBackend>(info.GetValue<string>("backend"));
+        Layer = Enum.Parse<SocketLayer>(info.GetValue<string>("layer"));
+    }
+
+    public void Serialize(IXunitSerializationInfo info)
+    {
+        info.AddValue("backend", Backend.ToString());
+        info.AddValue("layer", Layer.ToString());
+    }
+
+    public override string ToString() => $"{Backend}/{Layer}".ToLowerInvariant();
 }
 
 /// <summary>A protocol that records everything and lets a test hook each event.</summary>

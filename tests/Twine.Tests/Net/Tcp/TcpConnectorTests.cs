@@ -10,7 +10,7 @@ namespace Twine.Tests.Net.Tcp;
 public sealed class TcpConnectorTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AHostNameIsResolvedOffTheReactorThread(ReactorBackend backend)
+    public void AHostNameIsResolvedOffTheReactorThread(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol()));
@@ -23,7 +23,7 @@ public sealed class TcpConnectorTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AnUnknownHostFailsWithDnsLookupException(ReactorBackend backend)
+    public void AnUnknownHostFailsWithDnsLookupException(NetSetup backend)
     {
         using var reactor = Create(backend);
         var factory = Client(new RecordingProtocol());
@@ -36,7 +36,7 @@ public sealed class TcpConnectorTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void StopConnectingAbandonsTheAttempt(ReactorBackend backend)
+    public void StopConnectingAbandonsTheAttempt(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol()));
@@ -53,7 +53,7 @@ public sealed class TcpConnectorTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void PF4_AHookThatReconnectsKeepsTheFactoryStarted(ReactorBackend backend)
+    public void PF4_AHookThatReconnectsKeepsTheFactoryStarted(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol { OnMade = p => p.Transport.LoseConnection() }));
@@ -75,7 +75,7 @@ public sealed class TcpConnectorTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AClientFactoryReturningNullHearsOfALostConnection(ReactorBackend backend)
+    public void AClientFactoryReturningNullHearsOfALostConnection(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol()));
@@ -87,7 +87,7 @@ public sealed class TcpConnectorTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void PF5_ClientCreatorDeliversTheConnectedProtocol(ReactorBackend backend)
+    public void PF5_ClientCreatorDeliversTheConnectedProtocol(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() => new EchoProtocol()));
@@ -106,7 +106,7 @@ public sealed class TcpConnectorTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void PF5_ClientCreatorFailsWithTheConnectErrorAndCanBeCancelled(ReactorBackend backend)
+    public void PF5_ClientCreatorFailsWithTheConnectErrorAndCanBeCancelled(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (port, number) = ListenLocal(reactor, Factory.ForProtocol(() => new RecordingProtocol()));

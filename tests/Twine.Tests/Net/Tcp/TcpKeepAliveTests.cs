@@ -9,7 +9,7 @@ namespace Twine.Tests.Net.Tcp;
 public sealed class TcpKeepAliveTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void SetKeepAliveTurnsItOnWithTheGivenTiming(ReactorBackend backend)
+    public void SetKeepAliveTurnsItOnWithTheGivenTiming(NetSetup backend)
     {
         using var reactor = Create(backend);
         (int, int, int)? settings = null;
@@ -20,9 +20,14 @@ public sealed class TcpKeepAliveTests
         {
             OnMade = p =>
             {
-                var tcp = (TcpConnection)p.Transport;
+                var tcp = (ITcpTransport)p.Transport;
                 tcp.SetKeepAlive(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), 4);
-                settings = tcp.KeepAliveSettings;
+                settings = p.Transport switch
+                {
+                    TcpConnection native => native.KeepAliveSettings,
+                    Twine.Net.Portable.PortableTcpConnection portable => portable.KeepAliveSettings,
+                    _ => default,
+                };
                 enabled = tcp.KeepAlive;
                 refused = Record.Exception(() => tcp.SetKeepAlive(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), 1));
                 p.Transport.LoseConnection();

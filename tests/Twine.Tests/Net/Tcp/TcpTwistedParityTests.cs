@@ -9,7 +9,7 @@ namespace Twine.Tests.Net.Tcp;
 public sealed class TcpTwistedParityTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void TCP1_UnregisteringTheProducerInConnectionLostAfterLoseConnectionDoesNotRaise(ReactorBackend backend)
+    public void TCP1_UnregisteringTheProducerInConnectionLostAfterLoseConnectionDoesNotRaise(NetSetup backend)
     {
         using var reactor = Create(backend);
         Exception? raised = null;
@@ -44,7 +44,7 @@ public sealed class TcpTwistedParityTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void TCP2_StopListeningReturnsAFailedDeferredWhenTheFactoryFailsToStop(ReactorBackend backend)
+    public void TCP2_StopListeningReturnsAFailedDeferredWhenTheFactoryFailsToStop(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (port, _) = ListenLocal(reactor, new FailingStopFactory());

@@ -11,7 +11,7 @@ namespace Twine.Tests.Net.Udp;
 public sealed class UdpPortTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void DatagramsArriveWithTheirSenderAndCanBeAnswered(ReactorBackend backend)
+    public void DatagramsArriveWithTheirSenderAndCanBeAnswered(NetSetup backend)
     {
         using var reactor = Create(backend);
         var server = new Recorder { OnDatagram = (p, data, from) => p.Transport!.Write([.. "re:"u8, .. data], from) };
@@ -36,7 +36,7 @@ public sealed class UdpPortTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void ManyDatagramsFromOnePeerShareItsEndpointAndKeepTheirBoundaries(ReactorBackend backend)
+    public void ManyDatagramsFromOnePeerShareItsEndpointAndKeepTheirBoundaries(NetSetup backend)
     {
         using var reactor = Create(backend);
         var server = new Recorder();
@@ -60,7 +60,7 @@ public sealed class UdpPortTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AConnectedPortSendsToItsPeerAndHearsOfRefusal(ReactorBackend backend)
+    public void AConnectedPortSendsToItsPeerAndHearsOfRefusal(NetSetup backend)
     {
         using var reactor = Create(backend);
         // A port that was bound and closed: datagrams to it are refused (ICMP port unreachable).
@@ -83,7 +83,7 @@ public sealed class UdpPortTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void WritingRules(ReactorBackend backend)
+    public void WritingRules(NetSetup backend)
     {
         using var reactor = Create(backend);
         var p = new Recorder();
@@ -98,7 +98,7 @@ public sealed class UdpPortTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AThrowingProtocolIsLoggedAndThePortKeepsReceiving(ReactorBackend backend)
+    public void AThrowingProtocolIsLoggedAndThePortKeepsReceiving(NetSetup backend)
     {
         using var reactor = Create(backend);
         using var log = new ReactorTesting.LogCapture("udp-boom-3c1d");
@@ -124,7 +124,7 @@ public sealed class UdpPortTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void DatagramsLargerThanMaxPacketSizeAreTruncatedAndIPv6Works(ReactorBackend backend)
+    public void DatagramsLargerThanMaxPacketSizeAreTruncatedAndIPv6Works(NetSetup backend)
     {
         using var reactor = Create(backend);
         var server = new Recorder { OnDatagram = (_, _, _) => reactor.Stop() };
@@ -136,7 +136,7 @@ public sealed class UdpPortTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void APortBigEnoughForJumboDatagramsReadsThemWhole(ReactorBackend backend)
+    public void APortBigEnoughForJumboDatagramsReadsThemWhole(NetSetup backend)
     {
         using var reactor = Create(backend);
         var server = new Recorder { OnDatagram = (_, _, _) => reactor.Stop() };
@@ -147,16 +147,16 @@ public sealed class UdpPortTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AProtocolAlreadyAttachedIsRefusedWithoutDisturbingItsPort(ReactorBackend backend)
+    public void AProtocolAlreadyAttachedIsRefusedWithoutDisturbingItsPort(NetSetup backend)
     {
         using var reactor = Create(backend);
         var p = new Recorder();
         var first = reactor.ListenUdp(0, p, interfaceAddress: "127.0.0.1");
-        int registered = reactor.RegisteredIoCount;
+        int registered = OpenHandles(reactor);
         Assert.Throws<InvalidOperationException>(() => reactor.ListenUdp(0, p, interfaceAddress: "127.0.0.1"));
         Assert.Equal(1, p.NumPorts);
         Assert.Equal(0, p.Stops);
-        Assert.Equal(registered, reactor.RegisteredIoCount);
+        Assert.Equal(registered, OpenHandles(reactor));
         first.StopListening();
         Assert.Equal(1, p.Stops);
     }

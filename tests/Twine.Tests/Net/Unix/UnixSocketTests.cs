@@ -19,7 +19,7 @@ public sealed class UnixSocketTests : IDisposable
     private string SocketPath(string name = "s.sock") => Path.Combine(_dir, name);
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void EchoOverAUnixSocketWithTheFileModeAndCleanup(ReactorBackend backend)
+    public void EchoOverAUnixSocketWithTheFileModeAndCleanup(NetSetup backend)
     {
         using var reactor = Create(backend);
         string path = SocketPath();
@@ -52,7 +52,7 @@ public sealed class UnixSocketTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void ConnectingToAMissingOrDeadSocketFails(ReactorBackend backend)
+    public void ConnectingToAMissingOrDeadSocketFails(NetSetup backend)
     {
         using var reactor = Create(backend);
         var missing = Client(new RecordingProtocol());
@@ -79,7 +79,7 @@ public sealed class UnixSocketTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void WantPidLocksTheSocketAgainstASecondServer(ReactorBackend backend)
+    public void WantPidLocksTheSocketAgainstASecondServer(NetSetup backend)
     {
         using var reactor = Create(backend);
         string path = SocketPath();
@@ -94,7 +94,7 @@ public sealed class UnixSocketTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AStaleLockIsTakenOverAndItsLeftoverSocketRemoved(ReactorBackend backend)
+    public void AStaleLockIsTakenOverAndItsLeftoverSocketRemoved(NetSetup backend)
     {
         using var reactor = Create(backend);
         string path = SocketPath();
@@ -112,7 +112,7 @@ public sealed class UnixSocketTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void CheckPidFailsFastWithoutALiveLock(ReactorBackend backend)
+    public void CheckPidFailsFastWithoutALiveLock(NetSetup backend)
     {
         using var reactor = Create(backend);
         string path = SocketPath();
@@ -127,7 +127,7 @@ public sealed class UnixSocketTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AnAbstractSocketHasNoFile(ReactorBackend backend)
+    public void AnAbstractSocketHasNoFile(NetSetup backend)
     {
         using var reactor = Create(backend);
         string name = "\0twine-test-" + Guid.NewGuid().ToString("N");
