@@ -42,7 +42,11 @@ public sealed class LineCollector : LineReceiver
 {
     public List<string> Lines { get; } = new();
 
+    public Failure? LostBecause { get; private set; }
+
     protected override void LineReceived(ReadOnlySpan<byte> line) => Lines.Add(Encoding.UTF8.GetString(line));
+
+    public override void ConnectionLost(Failure reason) => LostBecause = reason;
 }
 
 public sealed class Testing
@@ -96,6 +100,6 @@ public sealed class Testing
 
         clock.Advance(ShoutProtocol.IdleLimit);
         pair.Flush();
-        Assert.False(pair.Client.Connected);
+        Assert.IsType<ConnectionDoneException>(pair.Client.LostBecause?.Value);
     }
 }

@@ -8,7 +8,7 @@ namespace Twine.Guide.Tests;
 /// <summary>docs/guide/threads.md: blocking work off the reactor thread, and results back onto it.</summary>
 public sealed class Threads
 {
-    // File.ReadAllText blocks: it runs on the reactor's pool, and the Deferred fires on the reactor thread.
+    // File.ReadAllLines blocks: it runs on the reactor's pool, and the Deferred fires on the reactor thread.
     public static Deferred<int> CountLines(IReactorThreads threads, string path) =>
         threads.DeferToThread(() => File.ReadAllLines(path).Length);
 
