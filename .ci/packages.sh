@@ -21,7 +21,15 @@ cleanup() {
 trap cleanup EXIT
 
 rm -rf "$out"
-dotnet pack Twine.slnx -c Release -o "$out" -p:VersionSuffix="$suffix" --artifacts-path "$work/build" -v q -nologo
+mkdir -p "$out"
+# Only src/ holds packages: a solution of just those projects keeps tests and benchmarks out of the Release build.
+{
+  echo '<Solution>'
+  for p in src/*/*.csproj; do echo "  <Project Path=\"../../$p\" />"; done
+  echo '</Solution>'
+} > artifacts/packages/src.slnx
+dotnet pack artifacts/packages/src.slnx -c Release -o "$out" -p:VersionSuffix="$suffix" --artifacts-path "$work/build" -v q -nologo
+rm artifacts/packages/src.slnx
 
 for id in Twine Twine.Testing Twine.Web Twine.Extensions.Logging Twine.Cli; do
   [ -f "$out/$id.$version.nupkg" ] || { echo "missing package $id $version in $out" >&2; ls "$out" >&2; exit 1; }
