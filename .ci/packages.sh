@@ -44,13 +44,17 @@ for nupkg in "$out"/*."$version".nupkg; do
   if [ "$id" != Twine.Cli ]; then
     grep -q "lib/net10.0/$id.xml" <<<"$listing" || { echo "$id: no XML documentation in the package" >&2; exit 1; }
     [ -f "$out/$id.$version.snupkg" ] || { echo "$id: no symbol package" >&2; exit 1; }
+    # SourceLink: the symbols map the sources to the repository's public home.
+    unzip -p "$out/$id.$version.snupkg" "lib/net10.0/$id.pdb" | grep -ac "raw.githubusercontent.com/twine-net/twine/" >/dev/null \
+      || { echo "$id: no SourceLink in its symbols" >&2; exit 1; }
   fi
 done
 echo "packed $(ls "$out"/*.nupkg | wc -l) packages, version $version"
 
 # The tool, installed as a user installs it.
 dotnet tool install --tool-path "$work/tools" --add-source "$out" Twine.Cli --version "$version" >/dev/null
-"$work/tools/twine" --help | grep -q "demo" || { echo "twine --help did not list its commands" >&2; exit 1; }
+help=$("$work/tools/twine" --help)
+grep -q "demo" <<<"$help" || { echo "twine --help did not list its commands: $help" >&2; exit 1; }
 echo "twine tool: --help ok"
 
 # A consumer project, restored from the local folder (nuget.config) at exactly this version.
