@@ -41,6 +41,6 @@ public sealed partial class Lobby(ILogger<Lobby> logger) : ITwineService
 
     internal void Left(ShoutProtocol client) => _clients.Remove(client);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Stopping: saying goodbye to {Clients} client(s)")]
+    [LoggerMessage(EventId = 1, EventName = "Stopping", Level = LogLevel.Information, Message = "Stopping: saying goodbye to {Clients} client(s)")]
     private static partial void LogStopping(ILogger logger, int clients);
 }

@@ -33,6 +33,6 @@ public sealed partial class ShoutProtocol(Lobby lobby) : LineReceiver
 
     public override void ConnectionLost(Failure reason) => lobby.Left(this);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Client {Peer} joined")]
+    [LoggerMessage(EventId = 2, EventName = "ClientJoined", Level = LogLevel.Information, Message = "Client {Peer} joined")]
     private static partial void LogJoined(ILogger logger, System.Net.EndPoint peer);
 }

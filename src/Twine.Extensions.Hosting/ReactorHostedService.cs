@@ -192,21 +192,21 @@ internal sealed partial class ReactorHostedService : IHostedService
         _startedServices.Clear();
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Twine reactor running on {Backend} with {Services} service(s) started")]
+    [LoggerMessage(EventId = 1, EventName = "ReactorStarted", Level = LogLevel.Information, Message = "Twine reactor running on {Backend} with {Services} service(s) started")]
     private static partial void LogReactorStarted(ILogger logger, string backend, int services);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Twine reactor stopped")]
+    [LoggerMessage(EventId = 2, EventName = "ReactorStopped", Level = LogLevel.Information, Message = "Twine reactor stopped")]
     private static partial void LogReactorStopped(ILogger logger);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Critical, Message = "Twine reactor failed")]
+    [LoggerMessage(EventId = 3, EventName = "ReactorFailed", Level = LogLevel.Critical, Message = "Twine reactor failed")]
     private static partial void LogReactorFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "A Twine service failed to start; stopping the reactor")]
+    [LoggerMessage(EventId = 4, EventName = "ServiceStartFailed", Level = LogLevel.Error, Message = "A Twine service failed to start; stopping the reactor")]
     private static partial void LogServiceStartFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Twine service {Service} failed to stop")]
+    [LoggerMessage(EventId = 5, EventName = "ServiceStopFailed", Level = LogLevel.Error, Message = "Twine service {Service} failed to stop")]
     private static partial void LogServiceStopFailed(ILogger logger, string service, Exception exception);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The host's shutdown timeout ran out before the reactor's shutdown triggers finished; crashing the reactor")]
+    [LoggerMessage(EventId = 6, EventName = "ShutdownTimedOut", Level = LogLevel.Warning, Message = "The host's shutdown timeout ran out before the reactor's shutdown triggers finished; crashing the reactor")]
     private static partial void LogShutdownTimedOut(ILogger logger);
 }
