@@ -18,8 +18,8 @@ dotnet publish src/Twine.Cli -c Release -r linux-x64 --self-contained false -p:P
 dotnet publish src/Twine.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$out/aot" >"$out/aot.log" 2>&1 \
   || { tail -20 "$out/aot.log"; exit 1; }
 
-jit=("$out/jit/twine")
-aot=("$out/aot/twine")
+jit=("$out/jit/Twine.Cli")
+aot=("$out/aot/Twine.Cli")   # the executable keeps the project's assembly name; `twine` is the dotnet-tool command name
 # Both binaries must work before anything is timed.
 "${aot[@]}" "${demo_args[@]}" >/dev/null
 "${jit[@]}" "${demo_args[@]}" >/dev/null
@@ -50,5 +50,5 @@ jit_demo=$(median_ms "${jit[@]}" "${demo_args[@]}")
 
 echo "| build | on disk (MiB) | \`twine --help\` (ms, median of $runs) | \`twine ${demo_args[*]}\` (ms, median of $runs) |"
 echo "|---|---|---|---|"
-echo "| Native AOT (single file) | $(size_mb "$out/aot/twine") | $aot_help | $aot_demo |"
+echo "| Native AOT (single file) | $(size_mb "$out/aot/Twine.Cli") | $aot_help | $aot_demo |"
 echo "| JIT, framework-dependent (publish folder; needs the .NET runtime) | $(size_mb "$out/jit") | $jit_help | $jit_demo |"
