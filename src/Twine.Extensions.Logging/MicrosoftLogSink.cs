@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Twine.Logging;
 using MsLogLevel = Microsoft.Extensions.Logging.LogLevel;
@@ -6,9 +7,11 @@ using TwineLogLevel = Twine.Logging.LogLevel;
 namespace Twine.Extensions.Logging;
 
 /// <summary>
-/// Sends Twine's log (<see cref="Log"/>) to a Microsoft.Extensions.Logging <see cref="ILogger"/>, so a Twine
-/// reactor inside an ASP.NET Core or generic-host application logs where everything else does. A failure travels
-/// as the entry's exception, with its original stack.
+/// Sends Twine's log (<see cref="Log"/>) to Microsoft.Extensions.Logging, so a Twine reactor inside an ASP.NET Core or
+/// generic-host application logs where everything else does. Made from a factory, each event goes to the category of
+/// the Twine type that logged it (<c>Twine.Net.Sockets.StreamPort</c>, <c>Twine.Defer.Deferred</c>...; events without
+/// a source go to <see cref="Category"/>), with its <see cref="LogEventId"/> as the entry's event id and name. A
+/// failure travels as the entry's exception, with its original stack.
 /// </summary>
 /// <example>
 /// <code>
@@ -18,30 +21,54 @@ namespace Twine.Extensions.Logging;
 /// </example>
 public sealed class MicrosoftLogSink : ILogSink
 {
-    /// <summary>The category used when the sink is made from a factory.</summary>
+    /// <summary>The category of events that name no source type, and of every event when the sink has one logger.</summary>
     public const string Category = "Twine";
 
     private readonly ILogger _logger;
+    private readonly ILoggerFactory? _factory;
+    private readonly ConcurrentDictionary<Type, ILogger> _bySource = new();
 
-    /// <summary>Writes to <paramref name="logger"/>.</summary>
+    /// <summary>Writes every event to <paramref name="logger"/> (one category, whatever the source).</summary>
     public MicrosoftLogSink(ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
     }
 
-    /// <summary>Writes to a logger of category <see cref="Category"/> from <paramref name="factory"/>.</summary>
+    /// <summary>Writes each event to a logger from <paramref name="factory"/> named after the Twine type that logged it.</summary>
     public MicrosoftLogSink(ILoggerFactory factory)
-        : this((factory ?? throw new ArgumentNullException(nameof(factory))).CreateLogger(Category))
     {
+        ArgumentNullException.ThrowIfNull(factory);
+        _factory = factory;
+        _logger = factory.CreateLogger(Category);
     }
 
     /// <inheritdoc />
     public void Write(in LogEvent e)
     {
+        var logger = LoggerFor(e.Source);
         var level = Map(e.Level);
-        if (!_logger.IsEnabled(level)) return;
-        _logger.Log(level, default(EventId), e.Message, e.Failure?.Value, static (message, _) => message);
+        if (!logger.IsEnabled(level)) return;
+        TwineLogMessages.Write(logger, level, e.Id, e.Message, e.Failure?.Value);
+    }
+
+    private ILogger LoggerFor(Type? source)
+    {
+        if (source is null || _factory is null) return _logger;
+        if (_bySource.TryGetValue(source, out var logger)) return logger;
+        return _bySource.GetOrAdd(source, _factory.CreateLogger(CategoryOf(source)));
+    }
+
+    /// <summary>
+    /// The category for a type: its full name, without generic arity (<c>Deferred`1</c> is <c>Deferred</c>) and with
+    /// nested types joined by a dot, as <c>ILogger&lt;T&gt;</c> names them.
+    /// </summary>
+    public static string CategoryOf(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var name = (type.FullName ?? type.Name).Replace('+', '.');
+        int tick = name.IndexOf('`');
+        return tick < 0 ? name : name[..tick];
     }
 
     /// <summary>Twine's levels in Microsoft's terms (Critical stays Critical; Twine has no Trace).</summary>

@@ -66,6 +66,8 @@ public sealed class LoopbackTransport : ISwitchableTransport
     /// <summary>True once the protocol's <see cref="IProtocol.ConnectionLost"/> has been called.</summary>
     public bool Closed { get; private set; }
 
+    private readonly ConnectionLossSignal _lossSignal = new();
+
     /// <summary>What <see cref="IProtocol.ConnectionLost"/> was called with, once <see cref="Closed"/>.</summary>
     public Failure? CloseReason { get; private set; }
 
@@ -107,6 +109,14 @@ public sealed class LoopbackTransport : ISwitchableTransport
 
     /// <summary>Closes cleanly once the pump has sent what is buffered.</summary>
     public void LoseConnection() => Disconnecting = true;
+
+    /// <summary><see cref="LoseConnection"/>, completing once the pump has delivered the loss to the protocol.</summary>
+    public ValueTask DisposeAsync()
+    {
+        var wait = _lossSignal.Wait();
+        if (!wait.IsCompleted) LoseConnection();
+        return wait;
+    }
 
     /// <summary>Shuts down the sending direction once the pump has sent what is buffered.</summary>
     public void LoseWriteConnection() => _writeShutdownRequested = true;
@@ -229,6 +239,13 @@ public sealed class LoopbackTransport : ISwitchableTransport
         _producer.Stop();
         var failure = new Failure(reason);
         CloseReason = failure;
-        Protocol.ConnectionLost(failure);
+        try
+        {
+            Protocol.ConnectionLost(failure);
+        }
+        finally
+        {
+            _lossSignal.Complete();
+        }
     }
 }

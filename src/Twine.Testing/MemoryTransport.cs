@@ -90,6 +90,17 @@ public class MemoryTransport : ITransport
     /// <summary>Sets <see cref="Disconnecting"/>; nothing else happens (ST1).</summary>
     public virtual void LoseConnection() => Disconnecting = true;
 
+    /// <summary>
+    /// <see cref="LoseConnection"/>, completed at once: a memory transport has no connection to wait for (the test
+    /// decides when the protocol's <c>ConnectionLost</c> runs; <see cref="MemoryTransportWithDisconnection"/> runs it
+    /// inside <see cref="LoseConnection"/>).
+    /// </summary>
+    public virtual ValueTask DisposeAsync()
+    {
+        LoseConnection();
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Sets <see cref="WriteDisconnected"/>.</summary>
     public virtual void LoseWriteConnection() => WriteDisconnected = true;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Reflection;
 
@@ -22,6 +23,8 @@ namespace Twine.Web;
 /// }
 /// </code>
 /// </example>
+// Render* methods are found by reflection (to answer 405 with an Allow header): keep them when trimming.
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)]
 public class Resource : IResource
 {
     private static readonly ConcurrentDictionary<Type, string[]> s_allowed = new();
@@ -72,8 +75,8 @@ public class Resource : IResource
     }
 
     /// <summary>The methods this resource renders: those with an override, plus HEAD when GET has one.</summary>
-    public virtual IReadOnlyList<string> AllowedMethods => s_allowed.GetOrAdd(GetType(), static type =>
-        s_renderable.Where(m => IsOverridden(type, m) || (m == "HEAD" && IsOverridden(type, "GET"))).ToArray());
+    public virtual IReadOnlyList<string> AllowedMethods =>
+        s_allowed.TryGetValue(GetType(), out var allowed) ? allowed : s_allowed.GetOrAdd(GetType(), RenderMethodScan.AllowedFor(GetType(), s_renderable));
 
     /// <summary>Renders GET (and HEAD, unless <see cref="RenderHead"/> is overridden).</summary>
     protected virtual RenderResult RenderGet(Request request) => throw new UnsupportedMethodException(AllowedMethods);
@@ -96,12 +99,28 @@ public class Resource : IResource
     /// <summary>Renders OPTIONS.</summary>
     protected virtual RenderResult RenderOptions(Request request) => throw new UnsupportedMethodException(AllowedMethods);
 
-    private bool RendersHead => s_rendersHead.GetOrAdd(GetType(), static type => IsOverriddenMethod(type, "RenderHead"));
+    // The type reaches the scan straight from GetType(), not through the caches' factory lambdas: the class's
+    // [DynamicallyAccessedMembers] then tells the trimmer to keep every Resource subclass's Render methods.
+    private bool RendersHead => s_rendersHead.TryGetValue(GetType(), out var renders)
+        ? renders
+        : s_rendersHead.GetOrAdd(GetType(), RenderMethodScan.IsOverriddenMethod(GetType(), "RenderHead"));
+}
 
-    private static bool IsOverridden(Type type, string httpMethod) =>
+/// <summary>
+/// Which Render methods a Resource subclass overrides. Outside <see cref="Resource"/> on purpose: the class's
+/// [DynamicallyAccessedMembers] marks all its own methods as reflected on, which these annotated ones must not be.
+/// </summary>
+file static class RenderMethodScan
+{
+    public const DynamicallyAccessedMemberTypes RenderMethods = DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods;
+
+    public static string[] AllowedFor([DynamicallyAccessedMembers(RenderMethods)] Type type, IEnumerable<string> renderable) =>
+        renderable.Where(m => IsOverridden(type, m) || (m == "HEAD" && IsOverridden(type, "GET"))).ToArray();
+
+    private static bool IsOverridden([DynamicallyAccessedMembers(RenderMethods)] Type type, string httpMethod) =>
         IsOverriddenMethod(type, "Render" + httpMethod[0] + httpMethod[1..].ToLowerInvariant());
 
-    private static bool IsOverriddenMethod(Type type, string name)
+    public static bool IsOverriddenMethod([DynamicallyAccessedMembers(RenderMethods)] Type type, string name)
     {
         var method = type.GetMethod(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(Request)]);
         return method is not null && method.DeclaringType != typeof(Resource);

@@ -118,7 +118,7 @@ public class Site : Factory
             case byte[] body:
                 if (request.Finished)
                 {
-                    Log.Error($"A resource returned a body for {request.Method} {request.Uri} after finishing the request; the body was dropped.");
+                    Log.Error(LogEventId.WebBodyAfterFinish, typeof(Site), $"A resource returned a body for {request.Method} {request.Uri} after finishing the request; the body was dropped.");
                     return;
                 }
                 request.WriteBodyAndFinish(body);
@@ -154,7 +154,7 @@ public class Site : Factory
     /// <summary>A render failed: log the traceback and answer 500 (Twisted's <c>processingFailed</c>).</summary>
     private void ProcessingFailed(Request request, Failure failure)
     {
-        Log.Error($"Exception rendering {request.Method} {request.Uri}", failure);
+        Log.Error(LogEventId.WebRenderFailed, typeof(Site), $"Exception rendering {request.Method} {request.Uri}", failure);
         if (request.Finished || request.IsLost) return;
         if (request.StartedWriting)
         {
@@ -173,14 +173,14 @@ public class Site : Factory
     internal void LogAccess(Request request)
     {
         if (!LogRequests) return;
-        Log.Info(CombinedLogFormat(request, WallClock.GetUtcNow()));
+        Log.Info(LogEventId.WebAccess, typeof(Site), CombinedLogFormat(request, WallClock.GetUtcNow()));
     }
 
     /// <summary>Logs a connection rejected for a framing error (there is no request line to log).</summary>
     internal void LogRejected(EndPoint peer, HttpParseException error)
     {
         if (!LogRequests) return;
-        Log.Info($"{ClientIp(peer)} - - [{LogTime(WallClock.GetUtcNow())}] \"-\" {error.StatusCode} - \"-\" \"-\" ({error.Message})");
+        Log.Info(LogEventId.WebBadRequest, typeof(Site), $"{ClientIp(peer)} - - [{LogTime(WallClock.GetUtcNow())}] \"-\" {error.StatusCode} - \"-\" \"-\" ({error.Message})");
     }
 
     /// <summary>One line in the combined log format (Apache's, as Twisted's <c>combinedLogFormatter</c> writes).</summary>

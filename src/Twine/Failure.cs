@@ -130,7 +130,8 @@ public sealed class Failure
         {
             if (detail == TracebackDetail.Brief)
             {
-                var m = f.GetMethod();
+                // DiagnosticMethodInfo, not StackFrame.GetMethod(): it survives trimming and Native AOT.
+                var m = DiagnosticMethodInfo.Create(f);
                 sb.Append(f.GetFileName() ?? "?").Append(':').Append(f.GetFileLineNumber()).Append(':')
                   .Append(m is null ? "?" : m.Name).Append('\n');
             }
@@ -161,8 +162,8 @@ public sealed class Failure
 
     private static string Describe(StackFrame f)
     {
-        var m = f.GetMethod();
-        var name = m is null ? "?" : $"{m.DeclaringType?.FullName}.{m.Name}";
+        var m = DiagnosticMethodInfo.Create(f);
+        var name = m is null ? "?" : $"{m.DeclaringTypeName}.{m.Name}";
         var file = f.GetFileName();
         return file is null ? name : $"{name} in {file}:line {f.GetFileLineNumber()}";
     }

@@ -56,8 +56,8 @@ internal sealed class DebugInfo
         var failure = _failResult;
         if (failure is null) return;
         var debug = Describe();
-        Log.Write(LogLevel.Critical, "Unhandled error in Deferred:", failure);
-        Log.Write(LogLevel.Error,
+        Log.Write(LogLevel.Critical, LogEventId.UnhandledDeferredError, typeof(Deferred), "Unhandled error in Deferred:", failure);
+        Log.Write(LogLevel.Error, LogEventId.UnhandledDeferredError, typeof(Deferred),
             (debug is null ? "" : "(debug: " + debug + ")\n") + "Unhandled Error\n" + failure.GetTraceback(), failure);
         Deferred.RaiseUnhandled(failure);
     }

@@ -152,7 +152,7 @@ public abstract partial class Deferred
     /// <summary>Logs <paramref name="failure"/> and returns it unchanged, for use in errbacks (U4).</summary>
     public static Failure LogError(Failure failure)
     {
-        Logging.Log.Error("Unhandled error", failure);
+        Logging.Log.Error(Logging.LogEventId.UnhandledDeferredError, typeof(Deferred), "Unhandled error", failure);
         return failure;
     }
 }

@@ -123,7 +123,7 @@ public sealed class DeferredList<T> : Deferred<IReadOnlyList<Outcome<T>>>, IList
             }
             catch (Exception e)
             {
-                Log.Error("Exception raised from a canceller while cancelling a list of Deferreds", e);
+                Log.Error(LogEventId.DeferredListCancellerFailed, typeof(Deferred), "Exception raised from a canceller while cancelling a list of Deferreds", e);
             }
         }
     }

@@ -21,8 +21,8 @@ internal sealed class RejectionTracker(Failure reason)
     {
         var reason = _reason;
         if (reason is null) return;
-        Log.Write(LogLevel.Critical, "Unhandled rejection in Promise:", reason);
-        Log.Write(LogLevel.Error, "Unhandled Rejection\n" + reason.GetTraceback(), reason);
+        Log.Write(LogLevel.Critical, LogEventId.UnhandledPromiseRejection, typeof(Promise), "Unhandled rejection in Promise:", reason);
+        Log.Write(LogLevel.Error, LogEventId.UnhandledPromiseRejection, typeof(Promise), "Unhandled Rejection\n" + reason.GetTraceback(), reason);
         Promise.RaiseUnhandled(reason);
     }
 }

@@ -21,9 +21,28 @@ public static class Log
     public static event Action<LogEvent>? Observed;
 
     /// <summary>Logs an event; false when the sink or an observer failed (the event may not have been written).</summary>
-    public static bool Write(LogLevel level, string message, Failure? failure = null)
+    public static bool Write(LogLevel level, string message, Failure? failure = null) =>
+        Write(new LogEvent(level, message, failure));
+
+    /// <summary>
+    /// Logs one of Twine's own events: <paramref name="id"/> says what it is about and <paramref name="source"/> which
+    /// type logged it (an adapter's event id and category). False when the sink or an observer failed.
+    /// </summary>
+    public static bool Write(LogLevel level, LogEventId id, Type source, string message, Failure? failure = null) =>
+        Write(new LogEvent(level, message, failure) { Id = id, Source = source });
+
+    /// <summary>Logs an informational event with its id and source type.</summary>
+    public static void Info(LogEventId id, Type source, string message) => Write(LogLevel.Info, id, source, message);
+
+    /// <summary>Logs an error event with its id, source type and failure.</summary>
+    public static void Error(LogEventId id, Type source, string message, Failure? failure = null) => Write(LogLevel.Error, id, source, message, failure);
+
+    /// <summary>Logs an error event with its id, source type and exception.</summary>
+    public static void Error(LogEventId id, Type source, string message, Exception exception) =>
+        Write(LogLevel.Error, id, source, message, new Failure(exception));
+
+    private static bool Write(in LogEvent e)
     {
-        var e = new LogEvent(level, message, failure);
         try
         {
             s_sink?.Write(e);

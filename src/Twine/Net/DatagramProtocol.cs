@@ -46,7 +46,7 @@ public abstract class DatagramProtocol
     {
         if (NumPorts == 0)
         {
-            if (Noisy) Log.Info($"Starting protocol {this}");
+            if (Noisy) Log.Info(LogEventId.FactoryStarting, typeof(DatagramProtocol), $"Starting protocol {this}");
             StartProtocol();
         }
         NumPorts++;
@@ -59,7 +59,7 @@ public abstract class DatagramProtocol
         NumPorts--;
         if (NumPorts == 0)
         {
-            if (Noisy) Log.Info($"Stopping protocol {this}");
+            if (Noisy) Log.Info(LogEventId.FactoryStopping, typeof(DatagramProtocol), $"Stopping protocol {this}");
             StopProtocol();
             Transport = null;
         }

@@ -68,7 +68,7 @@ public class Factory : IProtocolFactory
     {
         if (NumPorts == 0)
         {
-            if (Noisy) Log.Info($"Starting factory {this}");
+            if (Noisy) Log.Info(LogEventId.FactoryStarting, typeof(Factory), $"Starting factory {this}");
             StartFactory();
         }
         NumPorts++;
@@ -85,7 +85,7 @@ public class Factory : IProtocolFactory
         NumPorts--;
         if (NumPorts == 0)
         {
-            if (Noisy) Log.Info($"Stopping factory {this}");
+            if (Noisy) Log.Info(LogEventId.FactoryStopping, typeof(Factory), $"Stopping factory {this}");
             StopFactory();
         }
     }

@@ -12,6 +12,9 @@ namespace Twine.Net;
 /// stops reading from the peer, <see cref="IPushProducer.ResumeProducing"/> starts again, and
 /// <see cref="IProducer.StopProducing"/> closes the connection.</para>
 /// <para>Transports are used from the reactor thread only.</para>
+/// <para><see cref="IAsyncDisposable.DisposeAsync"/> is <see cref="LoseConnection"/> (buffered bytes are still sent),
+/// completing once the connection is lost and the protocol's <c>ConnectionLost</c> has run, so
+/// <c>await using</c> or <c>await transport.DisposeAsync()</c> knows the connection is gone.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -31,7 +34,7 @@ namespace Twine.Net;
 /// }
 /// </code>
 /// </example>
-public interface ITransport : IConsumer, IPushProducer
+public interface ITransport : IConsumer, IPushProducer, IAsyncDisposable
 {
     /// <summary>Queues each buffer in order, as if each were passed to <see cref="IConsumer.Write"/>.</summary>
     void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data);

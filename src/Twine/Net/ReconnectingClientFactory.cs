@@ -130,7 +130,7 @@ public class ReconnectingClientFactory : ClientFactory
     {
         if (!ContinueTrying)
         {
-            if (Noisy) Log.Info($"Abandoning {connector} on explicit request");
+            if (Noisy) Log.Info(LogEventId.ReconnectAbandoned, typeof(ReconnectingClientFactory), $"Abandoning {connector} on explicit request");
             return;
         }
 
@@ -142,7 +142,7 @@ public class ReconnectingClientFactory : ClientFactory
         Retries++;
         if (MaxRetries is { } max && Retries > max)
         {
-            if (Noisy) Log.Info($"Abandoning {connector} after {Retries} retries.");
+            if (Noisy) Log.Info(LogEventId.ReconnectAbandoned, typeof(ReconnectingClientFactory), $"Abandoning {connector} after {Retries} retries.");
             return;
         }
 
@@ -150,7 +150,7 @@ public class ReconnectingClientFactory : ClientFactory
         if (Jitter != 0)
             _delaySeconds = NormalVariate(Random, _delaySeconds, _delaySeconds * Jitter);
 
-        if (Noisy) Log.Info($"{connector} will retry in {(long)_delaySeconds} seconds");
+        if (Noisy) Log.Info(LogEventId.ReconnectScheduled, typeof(ReconnectingClientFactory), $"{connector} will retry in {(long)_delaySeconds} seconds");
 
         // A draw more than eight standard deviations below the mean would be negative; a clock refuses that, and
         // "now" is the faithful reading of such a delay.

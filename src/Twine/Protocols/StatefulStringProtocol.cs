@@ -74,7 +74,7 @@ public sealed class StatefulStringProtocol : IEnumerable<KeyValuePair<string, St
     {
         if (State is null || !_handlers.TryGetValue(State, out var handler))
         {
-            Log.Info($"callback {State ?? "null"} not found");
+            Log.Info(LogEventId.StateHandlerMissing, typeof(StatefulStringProtocol), $"callback {State ?? "null"} not found");
             return;
         }
         State = handler(data);

@@ -67,7 +67,7 @@ public sealed partial class Reactor
             }
             catch (Exception ex)
             {
-                Log.Error($"Error disconnecting {registration.Handler} (descriptor {registration.Fd}) at shutdown", ex);
+                Log.Error(LogEventId.ShutdownDisconnectFailed, typeof(Reactor), $"Error disconnecting {registration.Handler} (descriptor {registration.Fd}) at shutdown", ex);
             }
             // A handler that forgot to unregister must not leave a dangling entry behind.
             registration.Dispose();

@@ -15,10 +15,10 @@ public sealed partial class Reactor
     internal const int TimerBudget = 4096;
 
     private static readonly Action<ThreadCall, Exception> s_threadCallFailed =
-        static (call, ex) => Log.Error($"Unhandled error in a call from another thread ({call.Describe()})", ex);
+        static (call, ex) => Log.Error(LogEventId.ThreadCallFailed, typeof(Reactor), $"Unhandled error in a call from another thread ({call.Describe()})", ex);
 
     private static readonly Action<Action<object?>, Exception> s_callSoonFailed =
-        static (action, ex) => Log.Error($"Unhandled error in a call-soon call ({action.Method.DeclaringType?.Name}.{action.Method.Name})", ex);
+        static (action, ex) => Log.Error(LogEventId.CallSoonFailed, typeof(Reactor), $"Unhandled error in a call-soon call ({action.Method.DeclaringType?.Name}.{action.Method.Name})", ex);
 
     private List<IFlushable> _flushes = [];
     private List<IFlushable> _flushing = [];
@@ -127,7 +127,7 @@ public sealed partial class Reactor
             }
             catch (Exception ex)
             {
-                Log.Error($"Unhandled error flushing writes of {target}", ex);
+                Log.Error(LogEventId.FlushFailed, typeof(Reactor), $"Unhandled error flushing writes of {target}", ex);
             }
         }
         _flushing.Clear();

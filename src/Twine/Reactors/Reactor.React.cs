@@ -134,7 +134,7 @@ public sealed partial class Reactor
             }
             else
             {
-                Log.Error("main function encountered error", failure);
+                Log.Error(LogEventId.MainFunctionFailed, typeof(Reactor), "main function encountered error", failure);
                 code = 1;
             }
         }

@@ -44,7 +44,7 @@ public sealed partial class Reactor
     {
         if (_disposed) return;
         int number = signal == PosixSignal.SIGINT ? 2 : 15;
-        Log.Info($"Received {(number == 2 ? "SIGINT" : "SIGTERM")}, shutting down.");
+        Log.Info(LogEventId.SignalReceived, typeof(Reactor), $"Received {(number == 2 ? "SIGINT" : "SIGTERM")}, shutting down.");
         Volatile.Write(ref _exitSignal, number);
         CallFromThread(StopIfRunning);
     }

@@ -67,7 +67,7 @@ internal sealed class ThreePhaseEvent(string eventType)
             }
             catch (Exception ex)
             {
-                Log.Error($"Error in before-{EventType} trigger {name}", ex);
+                Log.Error(LogEventId.SystemEventTriggerFailed, typeof(Reactor), $"Error in before-{EventType} trigger {name}", ex);
             }
         }
 
@@ -85,12 +85,12 @@ internal sealed class ThreePhaseEvent(string eventType)
             }
             try
             {
-                d.AddErrback(f => Log.Error($"Error in Deferred from a before-{EventType} trigger", f)).AddBoth(OneDone);
+                d.AddErrback(f => Log.Error(LogEventId.SystemEventTriggerFailed, typeof(Reactor), $"Error in Deferred from a before-{EventType} trigger", f)).AddBoth(OneDone);
             }
             catch (Exception ex)
             {
                 // A Deferred the trigger returned through a stale reference, for instance: it cannot be waited on.
-                Log.Error($"Cannot wait for the Deferred returned by a before-{EventType} trigger", ex);
+                Log.Error(LogEventId.SystemEventTriggerFailed, typeof(Reactor), $"Cannot wait for the Deferred returned by a before-{EventType} trigger", ex);
                 OneDone();
             }
         }
@@ -117,7 +117,7 @@ internal sealed class ThreePhaseEvent(string eventType)
             }
             catch (Exception ex)
             {
-                Log.Error($"Error in {phaseName}-{EventType} trigger {name}", ex);
+                Log.Error(LogEventId.SystemEventTriggerFailed, typeof(Reactor), $"Error in {phaseName}-{EventType} trigger {name}", ex);
             }
         }
     }

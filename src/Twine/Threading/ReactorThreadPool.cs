@@ -157,7 +157,7 @@ public sealed class ReactorThreadPool
             }
             catch (Exception ex)
             {
-                Log.Error($"Unhandled error in thread pool work {work.Method.DeclaringType?.Name}.{work.Method.Name}", ex);
+                Log.Error(LogEventId.ThreadPoolWorkFailed, typeof(ReactorThreadPool), $"Unhandled error in thread pool work {work.Method.DeclaringType?.Name}.{work.Method.Name}", ex);
             }
         }
     }

@@ -125,5 +125,5 @@ internal sealed class AsyncSteps<T>(IAsyncEnumerator<T> source) : IEnumerator<ob
         }
     }
 
-    private static void LogDisposalFailure(Exception e) => Logging.Log.Error("Disposing an asynchronous sequence failed", e);
+    private static void LogDisposalFailure(Exception e) => Logging.Log.Error(Logging.LogEventId.CooperativeDisposalFailed, typeof(CooperativeTask), "Disposing an asynchronous sequence failed", e);
 }

@@ -210,7 +210,7 @@ public sealed class CooperativeTask
         catch (Exception e)
         {
             // The task's outcome is already decided; a failing finally block must not hide it or stop the tick.
-            Logging.Log.Error("Disposing a cooperative task's iterator failed", e);
+            Logging.Log.Error(Logging.LogEventId.CooperativeDisposalFailed, typeof(CooperativeTask), "Disposing a cooperative task's iterator failed", e);
         }
     }
 

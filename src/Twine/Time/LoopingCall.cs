@@ -283,7 +283,7 @@ public sealed class LoopingCall
         var deferred = _deferred;
         _deferred = null;
         if (deferred is not null) deferred.Errback(failure);
-        else Log.Error("LoopingCall function failed after the loop's Deferred was cancelled", failure);
+        else Log.Error(LogEventId.LoopingCallFailed, typeof(LoopingCall), "LoopingCall function failed after the loop's Deferred was cancelled", failure);
     }
 
     private void FireStopped()

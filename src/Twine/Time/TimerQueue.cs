@@ -249,7 +249,7 @@ internal sealed class TimerQueue : IDelayedCallOwner
     private void Report(DelayedCall call, Exception ex)
     {
         if (_onError is not null) _onError(call, ex);
-        else Log.Error($"Unhandled error in delayed call {call}", ex);
+        else Log.Error(LogEventId.DelayedCallFailed, typeof(IDelayedCall), $"Unhandled error in delayed call {call}", ex);
     }
 
     private void Compact()

@@ -67,7 +67,7 @@ internal sealed class WrappingClientFactory : ClientFactory
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error stopping {_connector} after its endpoint Deferred was cancelled", ex);
+            Log.Error(LogEventId.EndpointCancelFailed, typeof(WrappingClientFactory), $"Unhandled error stopping {_connector} after its endpoint Deferred was cancelled", ex);
         }
     }
 

@@ -87,6 +87,8 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     /// <summary>Called after the protocol's <c>ConnectionLost</c>: a client connection reports to its connector here.</summary>
     internal Action<Failure>? AfterConnectionLost { get; set; }
 
+    private readonly ConnectionLossSignal _lossSignal = new();
+
     /// <inheritdoc />
     public EndPoint Host { get; }
 
@@ -288,7 +290,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     private void Fail(string where, Exception ex)
     {
         var failure = new Failure(ex);
-        Log.Error($"Unhandled error in {where} on {this}; closing the connection", failure);
+        Log.Error(LogEventId.ProtocolCallbackFailed, typeof(StreamConnection), $"Unhandled error in {where} on {this}; closing the connection", failure);
         CloseNow(failure, abortive: false);
     }
 
@@ -303,7 +305,30 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
         _writableWanted = false;
     }
 
+    /// <summary>
+    /// <see cref="LoseConnection"/>, completing once the connection is lost and the protocol's <c>ConnectionLost</c>
+    /// has run (at once if it already has).
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        var wait = _lossSignal.Wait();
+        if (!wait.IsCompleted) LoseConnection();
+        return wait;
+    }
+
     private void NotifyLost(Failure reason)
+    {
+        try
+        {
+            NotifyProducerAndProtocol(reason);
+        }
+        finally
+        {
+            _lossSignal.Complete();
+        }
+    }
+
+    private void NotifyProducerAndProtocol(Failure reason)
     {
         if (_producer.Producer is { } producer)
         {
@@ -313,7 +338,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
             }
             catch (Exception ex)
             {
-                Log.Error($"Unhandled error stopping producer {producer} of {this}", ex);
+                Log.Error(LogEventId.ProducerStopFailed, typeof(StreamConnection), $"Unhandled error stopping producer {producer} of {this}", ex);
             }
         }
         if (!_started) return;
@@ -323,7 +348,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error in {LogPrefix}.ConnectionLost on {this}", ex);
+            Log.Error(LogEventId.ConnectionLostFailed, typeof(StreamConnection), $"Unhandled error in {LogPrefix}.ConnectionLost on {this}", ex);
         }
         try
         {
@@ -331,7 +356,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error reporting the loss of {this}", ex);
+            Log.Error(LogEventId.LossReportFailed, typeof(StreamConnection), $"Unhandled error reporting the loss of {this}", ex);
         }
     }
 

@@ -89,7 +89,7 @@ internal abstract class StreamConnector : Connector
         catch (Exception ex)
         {
             var failure = new Failure(ex);
-            Log.Error($"Unhandled error in {Factory}.BuildProtocol for {this}; closing the connection", failure);
+            Log.Error(LogEventId.BuildProtocolFailed, typeof(StreamConnector), $"Unhandled error in {Factory}.BuildProtocol for {this}; closing the connection", failure);
             LibC.Close(fd);
             ConnectionFailed(failure);
             return;

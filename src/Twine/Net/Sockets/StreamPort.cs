@@ -71,7 +71,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
         _hostIsExact = Host is not IPEndPoint ip || !(ip.Address.Equals(IPAddress.Any) || ip.Address.Equals(IPAddress.IPv6Any));
         _registration = Loop.RegisterIo(fd, IoEvents.Readable, this);
         _factory.DoStart();
-        Log.Info($"{FactoryName} starting on {Host}");
+        Log.Info(LogEventId.PortListening, typeof(StreamPort), $"{FactoryName} starting on {Host}");
     }
 
     /// <summary>Wraps an accepted socket in the right kind of connection.</summary>
@@ -135,7 +135,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
                 SuspendAccepting(errno);
                 return false;
             default:
-                Log.Error($"Could not accept new connection on {Host}", new Failure(SocketErrors.ToSocketException(errno)));
+                Log.Error(LogEventId.AcceptFailed, typeof(StreamPort), $"Could not accept new connection on {Host}", new Failure(SocketErrors.ToSocketException(errno)));
                 return false;
         }
     }
@@ -147,7 +147,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
             // No Failure and no exception here: building a stack trace loads an assembly, which needs a descriptor,
             // which is what just ran out. The flag is set only when the line was really written.
             DescriptorReserve.Refresh();
-            _resourceErrorLogged = Log.Write(LogLevel.Error,
+            _resourceErrorLogged = Log.Write(LogLevel.Error, LogEventId.AcceptOutOfResources, typeof(StreamPort),
                 $"Could not accept new connection on {Host}: {SocketNative.Describe(errno)} (the process may open " +
                 $"{DescriptorReserve.Limit} descriptors and keeps {DescriptorReserve.Size} of them for the runtime); " +
                 $"pausing accepts and retrying with back-off (from {MinAcceptBackoff.TotalMilliseconds} ms up to " +
@@ -173,7 +173,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error in {FactoryName}.BuildProtocol for a connection from {peer}; closing it", ex);
+            Log.Error(LogEventId.BuildProtocolFailed, typeof(StreamPort), $"Unhandled error in {FactoryName}.BuildProtocol for a connection from {peer}; closing it", ex);
             LibC.Close(fd);
             return;
         }
@@ -199,7 +199,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
             _registration?.Dispose();
             if (_fd >= 0) LibC.Close(_fd);
             OnClosed();
-            Log.Info($"({GetType().Name} {Host} Closed)");
+            Log.Info(LogEventId.PortClosed, typeof(StreamPort), $"({GetType().Name} {Host} Closed)");
             try
             {
                 _factory.DoStop();
@@ -214,7 +214,7 @@ internal abstract unsafe class StreamPort : IListeningPort, IIoHandler
     }
 
     /// <inheritdoc />
-    public void OnReactorShutdown() => StopListening().AddErrback(f => Log.Error($"Unhandled error stopping {this}", f));
+    public void OnReactorShutdown() => StopListening().AddErrback(f => Log.Error(LogEventId.StopListeningFailed, typeof(StreamPort), $"Unhandled error stopping {this}", f));
 
     private string FactoryName => _factory is Factory f ? f.LogPrefix : _factory.GetType().Name;
 

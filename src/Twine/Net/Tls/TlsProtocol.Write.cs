@@ -240,11 +240,23 @@ public sealed partial class TlsProtocol
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error stopping producer {producer} of {this}", ex);
+            Log.Error(LogEventId.ProducerStopFailed, typeof(TlsProtocol), $"Unhandled error stopping producer {producer} of {this}", ex);
         }
     }
 
+    /// <summary>
+    /// <see cref="LoseConnection"/> (close_notify, then the underlying connection closes), completing once the wrapped
+    /// protocol's <c>ConnectionLost</c> has run.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        var wait = _lossSignal.Wait();
+        if (!wait.IsCompleted) LoseConnection();
+        return wait;
+    }
+
     /// <summary>Sends what is pending, then close_notify, then closes the transport below (cleanly).</summary>
+
     public void LoseConnection()
     {
         if (_lost || _disconnecting) return;
@@ -325,11 +337,11 @@ public sealed partial class TlsProtocol
         {
             // The alert goes through CipherStream's synchronous write, so it is in the transport's buffer on return.
             var shutdown = _ssl.ShutdownAsync();
-            if (shutdown.IsFaulted) Log.Error($"Could not send TLS close_notify on {this}", shutdown.Exception!.InnerException ?? shutdown.Exception);
+            if (shutdown.IsFaulted) Log.Error(LogEventId.TlsCloseNotifyFailed, typeof(TlsProtocol), $"Could not send TLS close_notify on {this}", shutdown.Exception!.InnerException ?? shutdown.Exception);
         }
         catch (Exception ex)
         {
-            Log.Error($"Could not send TLS close_notify on {this}", ex);
+            Log.Error(LogEventId.TlsCloseNotifyFailed, typeof(TlsProtocol), $"Could not send TLS close_notify on {this}", ex);
         }
     }
 }

@@ -53,6 +53,7 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
     private bool _handshakeDone;
     private bool _underlyingLost;
     private bool _lost;
+    private readonly ConnectionLossSignal _lossSignal = new();
     private bool _aborted;
     private Exception? _failure;
 
@@ -222,7 +223,7 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
             }
             catch (Exception ex)
             {
-                Log.Error($"Unhandled error disposing the TLS session of {this}", ex);
+                Log.Error(LogEventId.TlsSessionDisposeFailed, typeof(TlsProtocol), $"Unhandled error disposing the TLS session of {this}", ex);
             }
         }
         // The session is disposed and its pending read unwound: nothing writes into the buffer any more.
@@ -238,8 +239,9 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error in {LogPrefix}.ConnectionLost on {this}", ex);
+            Log.Error(LogEventId.ConnectionLostFailed, typeof(TlsProtocol), $"Unhandled error in {LogPrefix}.ConnectionLost on {this}", ex);
         }
+        _lossSignal.Complete();
     }
 
     private void StartHandshake()
@@ -307,7 +309,7 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
     private void CheckThread()
     {
         if (Environment.CurrentManagedThreadId != _thread)
-            Log.Error($"TLS continuation of {this} ran on thread {Environment.CurrentManagedThreadId}, not the connection's thread {_thread}: this is a bug in Twine's TLS layer.");
+            Log.Error(LogEventId.TlsThreadViolation, typeof(TlsProtocol), $"TLS continuation of {this} ran on thread {Environment.CurrentManagedThreadId}, not the connection's thread {_thread}: this is a bug in Twine's TLS layer.");
     }
 
     /// <summary>Closes the transport below (flushing any alert the session wrote) unless it is already gone.</summary>
@@ -320,7 +322,7 @@ public sealed partial class TlsProtocol : IHalfCloseableProtocol, ITlsTransport,
     /// <summary>The wrapped protocol threw: log, close this connection at once, and report that exception.</summary>
     private void FailWrapped(string where, Exception ex)
     {
-        Log.Error($"Unhandled error in {LogPrefix}.{where} on {this}; closing the connection", ex);
+        Log.Error(LogEventId.ProtocolCallbackFailed, typeof(TlsProtocol), $"Unhandled error in {LogPrefix}.{where} on {this}; closing the connection", ex);
         _failure ??= ex;
         if (_underlyingLost || _lost || _aborted) return;
         _aborted = true;

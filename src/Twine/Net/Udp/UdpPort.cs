@@ -60,7 +60,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
         try
         {
             udp._registration = loop.RegisterIo(fd, IoEvents.Readable, udp);
-            Log.Info($"{protocol.LogPrefix} starting on {udp.Host}");
+            Log.Info(LogEventId.PortListening, typeof(UdpPort), $"{protocol.LogPrefix} starting on {udp.Host}");
             protocol.MakeConnection(udp);
         }
         catch
@@ -102,7 +102,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
                     if (Peer is not null) Guard("ConnectionRefused", static p => p.ConnectionRefused());
                     continue;
                 }
-                Log.Error($"Error reading from {this}", new Failure(SocketErrors.ToSocketException(errno)));
+                Log.Error(LogEventId.DatagramReadFailed, typeof(UdpPort), $"Error reading from {this}", new Failure(SocketErrors.ToSocketException(errno)));
                 return;
             }
             var sender = Sender(new ReadOnlySpan<byte>(address, SocketAddressCodec.MaxSize), length);
@@ -113,7 +113,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
             catch (Exception ex)
             {
                 // One bad datagram must not close a port serving many peers: log it and go on (as Twisted does).
-                Log.Error($"Unhandled error in {_protocol.LogPrefix}.DatagramReceived on {this}", ex);
+                Log.Error(LogEventId.ProtocolCallbackFailed, typeof(UdpPort), $"Unhandled error in {_protocol.LogPrefix}.DatagramReceived on {this}", ex);
             }
         }
     }
@@ -203,14 +203,14 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
         _closed = true;
         _registration?.Dispose();
         LibC.Close(_fd);
-        Log.Info($"(UDP Port {Host} Closed)");
+        Log.Info(LogEventId.PortClosed, typeof(UdpPort), $"(UDP Port {Host} Closed)");
         try
         {
             _protocol.DoStop();
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error stopping {_protocol.LogPrefix} on {this}", ex);
+            Log.Error(LogEventId.StopListeningFailed, typeof(UdpPort), $"Unhandled error stopping {_protocol.LogPrefix} on {this}", ex);
         }
     }
 
@@ -232,7 +232,7 @@ internal sealed unsafe class UdpPort : IListeningPort, IDatagramTransport, IIoHa
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error in {_protocol.LogPrefix}.{what} on {this}", ex);
+            Log.Error(LogEventId.ProtocolCallbackFailed, typeof(UdpPort), $"Unhandled error in {_protocol.LogPrefix}.{what} on {this}", ex);
         }
     }
 

@@ -48,7 +48,7 @@ public partial class AmpProtocol
         }
         else
         {
-            Log.Error($"AMP: the responder for '{command.Name}' failed with an undeclared error; answering UNKNOWN and closing the connection", new Failure(error));
+            Log.Error(LogEventId.AmpResponderFailed, typeof(AmpProtocol), $"AMP: the responder for '{command.Name}' failed with an undeclared error; answering UNKNOWN and closing the connection", new Failure(error));
             SendError(ask, AmpKeys.UnknownErrorCode, "Unknown Error", thenClose: true);
         }
     }
@@ -56,7 +56,7 @@ public partial class AmpProtocol
     /// <summary>A request sent without _ask failed: there is nobody to tell, so log and drop the connection (AMP4).</summary>
     private void DropAfterUnansweredFailure(string commandName, Exception error)
     {
-        Log.Error($"AMP: '{commandName}' was sent without asking for an answer and failed; dropping the connection", new Failure(error));
+        Log.Error(LogEventId.AmpUnansweredCommandFailed, typeof(AmpProtocol), $"AMP: '{commandName}' was sent without asking for an answer and failed; dropping the connection", new Failure(error));
         TransportOrNull?.LoseConnection();
     }
 

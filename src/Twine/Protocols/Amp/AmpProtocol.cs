@@ -283,7 +283,7 @@ public partial class AmpProtocol : Protocol
     {
         if (_closed is not null) return;
         var failure = new Failure(error);
-        Log.Error($"AMP: closing the connection to {TransportOrNull?.Peer}: {error.Message}", failure);
+        Log.Error(LogEventId.AmpConnectionClosed, typeof(AmpProtocol), $"AMP: closing the connection to {TransportOrNull?.Peer}: {error.Message}", failure);
         _closed = failure;
         _buffer.Clear();
         TransportOrNull?.LoseConnection();

@@ -102,7 +102,7 @@ internal sealed class IoTable : IIoDispatcher
         }
         catch (Exception ex)
         {
-            Log.Error($"Unhandled error in I/O handler {registration.Handler} for descriptor {fd} ({events})", ex);
+            Log.Error(LogEventId.IoHandlerFailed, typeof(IoTable), $"Unhandled error in I/O handler {registration.Handler} for descriptor {fd} ({events})", ex);
         }
     }
 
