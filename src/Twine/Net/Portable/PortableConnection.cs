@@ -29,6 +29,7 @@ internal abstract partial class PortableConnection : ISocketTransport, ISwitchab
 
     private readonly IIoLoop _loop;
     private readonly ReactorThread _thread;
+    private readonly ConnectionLossSignal _lossSignal = new();
     private readonly Socket _socket;
     private readonly WriteBuffer _buffer;
     private readonly SocketAsyncEventArgs _receiveArgs = new();
@@ -357,7 +358,30 @@ internal abstract partial class PortableConnection : ISocketTransport, ISwitchab
         else _buffer.Clear();
     }
 
+    /// <summary>
+    /// <see cref="LoseConnection"/>, completing once the connection is lost and the protocol's <c>ConnectionLost</c>
+    /// has run (at once if it already has).
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        var wait = _lossSignal.Wait();
+        if (!wait.IsCompleted) LoseConnection();
+        return wait;
+    }
+
     private void NotifyLost(Failure reason)
+    {
+        try
+        {
+            NotifyProducerAndProtocol(reason);
+        }
+        finally
+        {
+            _lossSignal.Complete();
+        }
+    }
+
+    private void NotifyProducerAndProtocol(Failure reason)
     {
         if (_producer.Producer is { } producer)
         {
