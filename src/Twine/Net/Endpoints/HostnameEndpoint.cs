@@ -55,6 +55,9 @@ public sealed class HostnameEndpoint : IStreamClientEndpoint
     /// <summary>How long each address's attempt may take.</summary>
     public TimeSpan Timeout { get; }
 
+    /// <summary>The blocking lookup run on the pool (tests give a name several addresses without touching DNS).</summary>
+    internal Func<string, IPAddress[]> Lookup { get; init; } = Dns.GetHostAddresses;
+
     /// <summary>
     /// Resolves and connects. The Deferred fires with <paramref name="factory"/>'s protocol once one address has
     /// connected, or fails with <see cref="DnsLookupException"/> or with the last address's connect error. Cancelling
@@ -74,7 +77,8 @@ public sealed class HostnameEndpoint : IStreamClientEndpoint
         if (IPAddress.TryParse(Host, out var literal)) return Deferred.Succeed(new[] { literal });
         if (_resolver is null) return null;
         var host = Host;
-        return _resolver.DeferToThread(() => Dns.GetHostAddresses(host));
+        var lookup = Lookup;
+        return _resolver.DeferToThread(() => lookup(host));
     }
 
     /// <summary>One call of Connect: its result, the step in progress, and the addresses not tried yet.</summary>
