@@ -46,7 +46,8 @@ public sealed class ContentDecoderAgent : IAgent
             "br" => ContentCoding.Brotli,
             _ => (ContentCoding?)null,
         };
-        if (kind is not { } k || response.Headers.GetAll("Content-Encoding").Count != 1) return response;
+        // HEAD, 204 and 304 carry the coding of a body that is not there: nothing to decode.
+        if (kind is not { } k || response.Headers.GetAll("Content-Encoding").Count != 1 || response.Length == 0) return response;
         var headers = HttpHeaders.FromFields(response.Headers.Where(f =>
             !f.Key.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase) &&
             !f.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)));
