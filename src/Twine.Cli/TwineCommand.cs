@@ -23,6 +23,7 @@ internal static class TwineCommand
             EchoCommand.Create(installSignalHandlers),
             WebCommand.Create(installSignalHandlers),
             CertCommand.Create(),
+            GetCommand.Create(installSignalHandlers),
         };
         return root;
     }

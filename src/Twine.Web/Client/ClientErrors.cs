@@ -51,7 +51,7 @@ public sealed class ResponseNeverReceivedException : HttpClientException
 /// <summary>
 /// The connection closed before the body was complete: fewer bytes than Content-Length, an unfinished chunked body, or
 /// a read-until-close body ended by an error rather than a clean close. What did arrive is kept in
-/// <see cref="PartialBody"/>, as Twisted's <c>PotentialDataLoss</c> and <c>PartialDownloadError</c> keep it.
+/// <see cref="PartialBody"/> by <see cref="Response.ReadBody"/>, as Twisted's <c>PotentialDataLoss</c> and <c>PartialDownloadError</c> keep it.
 /// </summary>
 /// <example>
 /// <code>
@@ -65,10 +65,14 @@ public sealed class ResponseNeverReceivedException : HttpClientException
 public sealed class PartialBodyException : HttpClientException
 {
     /// <summary>Creates the error with the bytes that arrived.</summary>
-    public PartialBodyException(byte[] partialBody, long? expectedLength, Exception? reason)
+    /// <param name="partialBody">The bytes that arrived (empty when the body was streamed to a protocol, which has them).</param>
+    /// <param name="expectedLength">The Content-Length, if any.</param>
+    /// <param name="reason">Why the connection closed.</param>
+    /// <param name="receivedLength">How many body bytes arrived; null means <paramref name="partialBody"/>'s length.</param>
+    public PartialBodyException(byte[] partialBody, long? expectedLength, Exception? reason, long? receivedLength = null)
         : base(expectedLength is { } n
-            ? $"The response body ended after {partialBody.Length} of {n} bytes."
-            : $"The response body ended early, after {partialBody.Length} bytes.", reason)
+            ? $"The response body ended after {receivedLength ?? partialBody.Length} of {n} bytes."
+            : $"The response body ended early, after {receivedLength ?? partialBody.Length} bytes.", reason)
     {
         PartialBody = partialBody;
         ExpectedLength = expectedLength;
@@ -123,4 +127,104 @@ public sealed class HttpErrorStatusException : HttpClientException
 
     /// <summary>The error page's body.</summary>
     public byte[] Body { get; }
+}
+
+/// <summary>
+/// Not an error: the reason <see cref="IResponseBodyProtocol.ConnectionLost"/> gives when the whole body arrived
+/// (Twisted's <c>ResponseDone</c>).
+/// </summary>
+/// <example>
+/// <code>
+/// public void ConnectionLost(Failure reason) { if (reason.Check&lt;ResponseDoneException&gt;()) finished.Callback(Unit.Value); }
+/// </code>
+/// </example>
+public sealed class ResponseDoneException : HttpClientException
+{
+    /// <summary>Creates the marker.</summary>
+    public ResponseDoneException() : base("The response body is complete.") { }
+}
+
+/// <summary>
+/// The response head had more header fields or bytes than the client accepts (200 fields, 64 KiB); the connection is
+/// discarded. <see cref="Exception.InnerException"/> is the parser's <see cref="HttpParseException"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// d.AddErrback(f => { f.Trap&lt;ResponseHeadersTooLargeException&gt;(); Console.WriteLine("the server sent too many headers"); });
+/// </code>
+/// </example>
+public sealed class ResponseHeadersTooLargeException : HttpClientException
+{
+    /// <summary>Wraps the parser's error.</summary>
+    public ResponseHeadersTooLargeException(HttpParseException inner) : base("Response headers too large: " + inner.Message, inner) { }
+}
+
+/// <summary>
+/// The request could not be sent: its body producer failed or wrote a different length than it announced (Twisted's
+/// <c>RequestTransmissionFailed</c>). The connection is discarded.
+/// </summary>
+/// <example>
+/// <code>
+/// d.AddErrback(f => Console.WriteLine(f.Trap&lt;RequestTransmissionFailedException&gt;().InnerException?.Message));
+/// </code>
+/// </example>
+public sealed class RequestTransmissionFailedException : HttpClientException
+{
+    /// <summary>Wraps the reason.</summary>
+    public RequestTransmissionFailedException(Exception reason) : base("The request could not be sent: " + reason.Message, reason) { }
+}
+
+/// <summary>
+/// A compressed response body could not be decoded by <see cref="ContentDecoderAgent"/>: corrupt or cut short. The
+/// connection is discarded.
+/// </summary>
+/// <example>
+/// <code>
+/// d.AddErrback(f => Console.WriteLine(f.Trap&lt;ContentDecodingException&gt;().Coding));
+/// </code>
+/// </example>
+public sealed class ContentDecodingException : HttpClientException
+{
+    /// <summary>Creates the error for <paramref name="coding"/>.</summary>
+    public ContentDecodingException(string coding, Exception inner) : base($"The {coding} response body could not be decoded: {inner.Message}", inner) =>
+        Coding = coding;
+
+    /// <summary>The content coding: gzip, deflate or br.</summary>
+    public string Coding { get; }
+}
+
+/// <summary>
+/// <see cref="RedirectAgent"/> gave up: more redirects than its limit (Twisted's <c>InfiniteRedirection</c>).
+/// <see cref="Response"/> is the last redirect response.
+/// </summary>
+/// <example>
+/// <code>
+/// d.AddErrback(f => Console.WriteLine(f.Trap&lt;TooManyRedirectsException&gt;().Response.Headers.Get("Location")));
+/// </code>
+/// </example>
+public sealed class TooManyRedirectsException : HttpClientException
+{
+    /// <summary>Creates the error.</summary>
+    public TooManyRedirectsException(int limit, Response response) : base($"More than {limit} redirects.") => Response = response;
+
+    /// <summary>The redirect response that was not followed.</summary>
+    public Response Response { get; }
+}
+
+/// <summary>
+/// <see cref="RedirectAgent"/> refused a redirect: from https to http (unless allowed), to a scheme other than http or
+/// https, without a usable Location, or a 307/308 for a request whose body cannot be sent again.
+/// </summary>
+/// <example>
+/// <code>
+/// d.AddErrback(f => Console.WriteLine("not followed: " + f.Trap&lt;RedirectRefusedException&gt;().Message));
+/// </code>
+/// </example>
+public sealed class RedirectRefusedException : HttpClientException
+{
+    /// <summary>Creates the error.</summary>
+    public RedirectRefusedException(string message, Response response) : base(message) => Response = response;
+
+    /// <summary>The redirect response that was not followed.</summary>
+    public Response Response { get; }
 }

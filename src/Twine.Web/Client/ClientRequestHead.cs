@@ -5,14 +5,20 @@ namespace Twine.Web.Client;
 
 /// <summary>
 /// Writes a request head for the client: origin-form target, Host, and the framing headers the client owns
-/// (Content-Length, Connection), after checking every caller-given name and value so nothing can inject a line.
+/// (Content-Length or Transfer-Encoding, Connection), after checking every caller-given name and value so nothing can inject a line.
 /// </summary>
 internal static class ClientRequestHead
 {
     private static readonly string[] s_reserved = ["Content-Length", "Transfer-Encoding", "Connection"];
 
+    /// <summary>The request line and header section.</summary>
+    /// <param name="method">The method token.</param>
+    /// <param name="uri">The absolute URL.</param>
+    /// <param name="headers">The caller's fields.</param>
+    /// <param name="body">The body, if any: its length becomes Content-Length, or chunked coding when unknown.</param>
+    /// <param name="persistent">Whether the connection may stay open after the response; otherwise Connection: close.</param>
     /// <exception cref="ArgumentException">A bad method, header name or value, or a header the client sets itself.</exception>
-    public static byte[] Build(string method, Uri uri, IEnumerable<KeyValuePair<string, string>>? headers, byte[]? body)
+    public static byte[] Build(string method, Uri uri, IEnumerable<KeyValuePair<string, string>>? headers, IBodyProducer? body, bool persistent)
     {
         if (method.Length == 0 || !IsToken(method)) throw new ArgumentException($"Invalid HTTP method '{method}'.", nameof(method));
         var head = new StringBuilder();
@@ -32,11 +38,12 @@ internal static class ClientRequestHead
         }
         if (!hostGiven) head.Append("Host: ").Append(HostField(uri)).Append("\r\n");
         head.Append(extra);
-        if (body is not null) head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
-        // One request per connection in this client: say so, so the server closes when the response is done.
-        head.Append("Connection: close\r\n\r\n");
-        var bytes = Encoding.Latin1.GetBytes(head.ToString());
-        return body is null || body.Length == 0 ? bytes : [.. bytes, .. body];
+        if (body?.Length is { } length) head.Append("Content-Length: ").Append(length).Append("\r\n");
+        else if (body is not null) head.Append("Transfer-Encoding: chunked\r\n");
+        // HTTP/1.1 connections persist by default; a one-use connection says so, so the server closes after answering.
+        if (!persistent) head.Append("Connection: close\r\n");
+        head.Append("\r\n");
+        return Encoding.Latin1.GetBytes(head.ToString());
     }
 
     /// <summary>The Host field: the host (IPv6 in brackets) and the port unless it is the scheme's default.</summary>

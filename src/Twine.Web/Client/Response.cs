@@ -1,15 +1,13 @@
-using System.Buffers;
-using System.Text;
 using Twine.Defer;
 using Twine.Web.Http;
 
 namespace Twine.Web.Client;
 
 /// <summary>
-/// An HTTP response as the client received it (Twisted's <c>IResponse</c>): status, headers, and the body, read with
-/// <see cref="ReadBody"/>. The Deferred of <see cref="Agent.Request"/> fires as soon as the head has arrived; the
-/// connection stops reading (it is paused) until <see cref="ReadBody"/> asks for the body, so a response nobody reads
-/// does not fill memory.
+/// An HTTP response as the client received it (Twisted's <c>IResponse</c>): status, headers, and the body, streamed
+/// with <see cref="DeliverBody"/> or gathered with <see cref="ReadBody"/>. The Deferred of <see cref="IAgent.Request"/>
+/// fires as soon as the head has arrived; the connection stops reading (it is paused) until the body is asked for,
+/// so a response nobody reads does not fill memory — but it keeps its connection busy until it is read.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,26 +20,18 @@ namespace Twine.Web.Client;
 /// </example>
 public sealed class Response
 {
-    private readonly HttpClientProtocol _connection;
-    private readonly ArrayBufferWriter<byte> _body = new();
-    private Deferred<byte[]>? _reader;
-    private long _limit = long.MaxValue;
-    private Failure? _failure;
-    private bool _complete;
+    private readonly IResponseBody _body;
+    private bool _taken;
 
-    internal Response(HttpClientProtocol connection, ResponseHead head)
+    internal Response(Version version, int code, string phrase, HttpHeaders headers, long? length, Uri requestUri, IResponseBody body)
     {
-        _connection = connection;
-        Version = new Version(1, head.Line.MinorVersion);
-        Code = head.Code;
-        Phrase = Encoding.Latin1.GetString(head.Raw, head.Line.ReasonStart, head.Line.ReasonLength);
-        Headers = head.Headers;
-        Length = head.BodyKind switch
-        {
-            BodyKind.None => 0,
-            BodyKind.Length => head.ContentLength,
-            _ => null,
-        };
+        Version = version;
+        Code = code;
+        Phrase = phrase;
+        Headers = headers;
+        Length = length;
+        RequestUri = requestUri;
+        _body = body;
     }
 
     /// <summary>The HTTP version of the response: 1.0 or 1.1.</summary>
@@ -59,64 +49,59 @@ public sealed class Response
     /// <summary>The body's length when it is known from the head (0 for HEAD, 204 and 304), or null.</summary>
     public long? Length { get; }
 
+    /// <summary>The URL this response answers (after redirects, the last one).</summary>
+    public Uri RequestUri { get; }
+
+    /// <summary>The redirect response that led here, when <see cref="RedirectAgent"/> followed one; else null.</summary>
+    public Response? PreviousResponse { get; internal set; }
+
     /// <summary>
-    /// Reads the whole body. The Deferred fires with its bytes, or fails with <see cref="BodyTooLargeException"/> once
-    /// more than <paramref name="limit"/> bytes arrive (or Content-Length announces more), with
-    /// <see cref="PartialBodyException"/> when the connection closes early, or with
-    /// <see cref="MalformedResponseException"/> for a broken chunked body. Can be called once.
+    /// Streams the body into <paramref name="protocol"/> (Twisted's <c>deliverBody</c>): bytes as they arrive, with the
+    /// connection paused whenever the protocol pauses its producer. Can be called once (or <see cref="ReadBody"/> once).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The body was already delivered or read.</exception>
+    public void DeliverBody(IResponseBodyProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        Take();
+        _body.Deliver(protocol);
+    }
+
+    /// <summary>
+    /// Reads the whole body (Twisted's <c>readBody</c>, built on <see cref="DeliverBody"/>). The Deferred fires with
+    /// its bytes, or fails with <see cref="BodyTooLargeException"/> once more than <paramref name="limit"/> bytes arrive
+    /// (or Content-Length announces more), with <see cref="PartialBodyException"/> (holding what arrived) when the
+    /// connection closes early, or with <see cref="MalformedResponseException"/> for a broken chunked body. Cancelling
+    /// it drops the connection. Can be called once.
     /// </summary>
     /// <exception cref="InvalidOperationException">The body was already read.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative.</exception>
     public Deferred<byte[]> ReadBody(long limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        if (_reader is not null) throw new InvalidOperationException("The response body has already been read.");
-        _limit = limit;
+        Take();
+        BodyCollector? collector = null;
         // Cancelling the read drops the connection: the rest of the body would have nowhere to go.
-        _reader = new Deferred<byte[]>(_ => _connection.Abort());
-        var reader = _reader;
-        if (_failure is null && (Length > limit || _body.WrittenCount > limit))
-        {
-            // Set before aborting: the abort reports the cut-short body, which must not replace this error.
-            _failure = new Failure(new BodyTooLargeException(limit));
-            if (!_complete) _connection.Abort();
-        }
-        if (_failure is not null) reader.Errback(_failure);
-        else if (_complete) reader.Callback(_body.WrittenSpan.ToArray());
-        else _connection.ResumeReading();
-        return reader;
+        var result = new Deferred<byte[]>(_ => collector?.Stop());
+        collector = new BodyCollector(limit, Length, result);
+        _body.Deliver(collector);
+        return result;
     }
 
-    /// <summary>Body bytes from the connection.</summary>
-    internal void BodyReceived(ReadOnlySpan<byte> data)
+    /// <summary>A response with the same status and URL whose body comes from <paramref name="body"/> (a decoder).</summary>
+    internal Response WithBody(HttpHeaders headers, long? length, IResponseBody body) =>
+        new(Version, Code, Phrase, headers, length, RequestUri, body) { PreviousResponse = PreviousResponse };
+
+    /// <summary>Takes the body for a decoder, which delivers it later.</summary>
+    internal IResponseBody TakeBody()
     {
-        if (_failure is not null || _complete) return;
-        if (_body.WrittenCount + (long)data.Length > _limit)
-        {
-            Fail(new BodyTooLargeException(_limit));
-            return;
-        }
-        _body.Write(data);
+        Take();
+        return _body;
     }
 
-    /// <summary>The body is complete.</summary>
-    internal void BodyDone()
+    private void Take()
     {
-        if (_failure is not null || _complete) return;
-        _complete = true;
-        if (_reader is { Called: false } reader) reader.Callback(_body.WrittenSpan.ToArray());
-    }
-
-    /// <summary>The connection closed before the body was complete.</summary>
-    internal void BodyCutShort(Exception reason) =>
-        Fail(new PartialBodyException(_body.WrittenSpan.ToArray(), Length, reason));
-
-    /// <summary>The body cannot be read (a framing error, a limit): the connection is discarded.</summary>
-    internal void Fail(Exception error)
-    {
-        if (_failure is not null || _complete) return;
-        _failure = new Failure(error);
-        _connection.Abort();
-        if (_reader is { Called: false } reader) reader.Errback(_failure);
+        if (_taken) throw new InvalidOperationException("The response body has already been read.");
+        _taken = true;
     }
 }

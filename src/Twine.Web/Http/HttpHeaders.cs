@@ -27,6 +27,22 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
         Count = count;
     }
 
+    /// <summary>Fields made from name/value pairs (already valid: a client's filtered copy of a parsed head).</summary>
+    internal static HttpHeaders FromFields(IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var raw = new List<byte>();
+        var entries = new List<FieldEntry>();
+        foreach (var (name, value) in fields)
+        {
+            int nameStart = raw.Count;
+            raw.AddRange(System.Text.Encoding.Latin1.GetBytes(name));
+            int valueStart = raw.Count;
+            raw.AddRange(System.Text.Encoding.Latin1.GetBytes(value));
+            entries.Add(new FieldEntry(nameStart, name.Length, valueStart, value.Length));
+        }
+        return new HttpHeaders([.. raw], [.. entries], entries.Count);
+    }
+
     /// <summary>An empty set of fields.</summary>
     public static HttpHeaders Empty { get; } = new([], [], 0);
 

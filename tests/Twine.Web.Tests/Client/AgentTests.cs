@@ -89,7 +89,7 @@ public sealed class AgentTests
         var echoed = ClientLoopback.Run(async loop =>
         {
             int port = loop.ListenSite(Root());
-            var response = await new Agent(loop.Reactor).Request("POST", $"http://127.0.0.1:{port}/echo", body: payload);
+            var response = await new Agent(loop.Reactor).Request("POST", $"http://127.0.0.1:{port}/echo", null, payload);
             return await response.ReadBody(1 << 20);
         });
         Assert.Equal(payload, echoed);

@@ -47,7 +47,7 @@ public sealed class BrokenResponseTests
 
     [Fact]
     public void AHeaderSectionBeyondTheLimitFails() =>
-        Assert.IsType<MalformedResponseException>(FailureOf("HTTP/1.1 200 OK\r\nX: " + new string('a', 70_000) + "\r\n\r\n"));
+        Assert.IsType<ResponseHeadersTooLargeException>(FailureOf("HTTP/1.1 200 OK\r\nX: " + new string('a', 70_000) + "\r\n\r\n"));
 
     [Theory]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n0123456789A", 10)]                        // announced

@@ -74,10 +74,15 @@ internal static class TlsEndpointParsers
             var parsed = EndpointDescription.Parse(description);
             inner = EndpointParsers.Default.FindClient(parsed.Positional[0]).ParseStreamClient(reactor, parsed.WithoutType());
         }
+        else if (v["bindAddress"] is { } bind)
+        {
+            // A bound source address fixes the family, so there is one address to try: TCP's own connector picks it.
+            inner = new Tcp4ClientEndpoint(reactor, host, port, TimeSpan.FromSeconds(timeout), BindEndPoint(bind));
+        }
         else
         {
-            inner = new Tcp4ClientEndpoint(reactor, host, port,
-                TimeSpan.FromSeconds(timeout), BindEndPoint(v["bindAddress"]));
+            // Every address the name resolves to, in turn (Twisted's HostnameEndpoint under wrapClientTLS).
+            inner = new HostnameEndpoint(reactor, host, port, TimeSpan.FromSeconds(timeout));
         }
         return new TlsClientEndpoint(inner, options);
     }

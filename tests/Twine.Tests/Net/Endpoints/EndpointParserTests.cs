@@ -212,9 +212,13 @@ public sealed class EndpointParserTests
     public void EP3_SslAndTlsCheckTheirArgumentsAndWrapTcp()
     {
         var tls = Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "tls:example.com:443:timeout=10"));
-        var tcp = Assert.IsType<Tcp4ClientEndpoint>(tls.Inner);
+        // tls: connects to each address the name resolves to in turn (HE1).
+        var tcp = Assert.IsType<HostnameEndpoint>(tls.Inner);
         Assert.Equal(("example.com", 443, TimeSpan.FromSeconds(10)), (tcp.Host, tcp.Port, tcp.Timeout));
         Assert.Equal("example.com", tls.Options.HostName);
+        // With a bound source address there is one family, so TCP's own endpoint does it.
+        Assert.IsType<Tcp4ClientEndpoint>(Assert.IsType<TlsClientEndpoint>(
+            Endpoints.Client(_reactor, "tls:example.com:443:bindAddress=127.0.0.1")).Inner);
         Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "TLS:host=example.com:port=443"));
         var ssl = Assert.IsType<TlsClientEndpoint>(Endpoints.Client(_reactor, "SSL:example.net:4321:hostname=other.example"));
         Assert.Equal("other.example", ssl.Options.HostName);
