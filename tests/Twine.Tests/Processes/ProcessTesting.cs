@@ -106,7 +106,19 @@ internal static class ProcessTesting
     }
 
     /// <summary>This process's children that are zombies (exited, not reaped).</summary>
-    public static int CountZombieChildren()
+    public static int CountZombieChildren() => CountChildren(zombiesOnly: true);
+
+    /// <summary>
+    /// Stops <paramref name="reactor"/> once this process has no children left at all (running or unreaped), checking
+    /// every few milliseconds: for tests whose last callback comes before their child has exited and been reaped.
+    /// </summary>
+    public static void StopWhenNoChildren(Reactor reactor)
+    {
+        if (CountChildren(zombiesOnly: false) == 0) reactor.Stop();
+        else reactor.CallLater(TimeSpan.FromMilliseconds(5), () => StopWhenNoChildren(reactor));
+    }
+
+    private static int CountChildren(bool zombiesOnly)
     {
         int self = Environment.ProcessId, n = 0;
         foreach (var dir in Directory.GetDirectories("/proc"))
@@ -123,7 +135,7 @@ internal static class ProcessTesting
             }
             // "pid (comm) S ppid ...": comm may contain spaces and parentheses, so parse after the last ')'.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] == "Z" && int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == self) n++;
+            if ((!zombiesOnly || fields[0] == "Z") && int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == self) n++;
         }
         return n;
     }
