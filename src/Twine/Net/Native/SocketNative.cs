@@ -122,6 +122,24 @@ internal static unsafe partial class SocketNative
     [LibraryImport(Lib, EntryPoint = "sendmsg", SetLastError = true)]
     internal static partial nint SendMsg(int fd, MsgHdr* message, int flags);
 
+    [LibraryImport(Lib, EntryPoint = "recvmsg", SetLastError = true)]
+    internal static partial nint RecvMsg(int fd, MsgHdr* message, int flags);
+
+    // Descriptor passing (SCM_RIGHTS) and copying. fcntl is variadic; on the Linux ABIs the socket layer supports an
+    // int vararg travels like a named one, so the fixed signature is sound here (see LibC on why it is not there).
+    internal const int SCM_RIGHTS = 1;
+    internal const int MSG_CMSG_CLOEXEC = 0x40000000;
+    internal const int F_DUPFD_CLOEXEC = 1030;
+
+    /// <summary>Size of <c>struct cmsghdr</c> (a size_t length and two ints): the offset of the data.</summary>
+    internal static readonly int CmsgHeaderSize = IntPtr.Size + 8;
+
+    /// <summary><c>CMSG_SPACE(bytes)</c>: header plus data rounded up to the size_t alignment.</summary>
+    internal static int CmsgSpace(int bytes) => CmsgHeaderSize + ((bytes + IntPtr.Size - 1) & ~(IntPtr.Size - 1));
+
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int Fcntl(int fd, int command, int argument);
+
     [LibraryImport(Lib, EntryPoint = "shutdown", SetLastError = true)]
     internal static partial int Shutdown(int fd, int how);
 

@@ -82,6 +82,7 @@ internal abstract unsafe partial class StreamConnection
     /// <summary>Sends until the buffer is empty or the kernel is full, then applies what follows from that.</summary>
     private void WriteOut()
     {
+        if (_descriptorsOut is { Count: > 0 } && !SendQueuedDescriptors()) return;
         var iov = stackalloc SocketNative.IoVec[IovPerSend];
         while (_buffer.Count > 0)
         {

@@ -172,9 +172,10 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
     {
         var buffer = _loop.ReadBuffer;
         nint n;
-        fixed (byte* p = buffer) n = SocketNative.Recv(_fd, p, (nuint)buffer.Length, 0);
+        fixed (byte* p = buffer) n = ReceivesDescriptors ? ReceiveWithDescriptors(p, (nuint)buffer.Length) : SocketNative.Recv(_fd, p, (nuint)buffer.Length, 0);
         if (n > 0)
         {
+            if (_closed) return;   // a descriptor receiver closed the connection
             try
             {
                 _protocol.DataReceived(new ReadOnlySpan<byte>(buffer, 0, (int)n));
@@ -302,6 +303,7 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, ISwi
         if (abortive) SocketNative.SetAbortiveClose(_fd);
         LibC.Close(_fd);
         _buffer.Clear();
+        DiscardQueuedDescriptors();
         _writableWanted = false;
     }
 

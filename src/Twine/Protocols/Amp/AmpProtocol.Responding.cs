@@ -14,7 +14,7 @@ public partial class AmpProtocol
         var box = new AmpBox();
         try
         {
-            command.Response.Write(response, box);
+            using (EnterCodec()) command.Response.Write(response, box);
         }
         catch (Exception e)
         {

@@ -84,7 +84,7 @@ public partial class AmpProtocol : Protocol
         AmpBox box;
         try
         {
-            box = Request(command, arguments);
+            using (EnterCodec()) box = Request(command, arguments);
         }
         catch (Exception e) when (e is AmpArgumentException or AmpProtocolException or ArgumentException)
         {
@@ -118,7 +118,9 @@ public partial class AmpProtocol : Protocol
         if (_closed is { } closed) return Deferred.Fail<Unit>(new Failure(closed));
         try
         {
-            SendBox(Request(command, arguments));
+            AmpBox request;
+            using (EnterCodec()) request = Request(command, arguments);
+            SendBox(request);
         }
         catch (Exception e) when (e is AmpArgumentException or AmpProtocolException or ArgumentException)
         {
@@ -157,6 +159,7 @@ public partial class AmpProtocol : Protocol
     public override void ConnectionLost(Failure reason)
     {
         _closed ??= reason;
+        CloseUnclaimedDescriptors();
         if (_outstanding.Count == 0) return;
         var calls = _outstanding.Values.ToArray();
         _outstanding.Clear();
@@ -268,7 +271,7 @@ public partial class AmpProtocol : Protocol
             if (box is null) return;
             try
             {
-                BoxReceived(box);
+                using (EnterCodec()) BoxReceived(box);
             }
             catch (Exception e)
             {

@@ -7,8 +7,8 @@ namespace Twine.Protocols.Amp;
 /// and response.
 /// </summary>
 /// <remarks>
-/// <para>Descriptor is not offered: it passes a file descriptor beside the box over a UNIX socket (SCM_RIGHTS), and
-/// Twine's UNIX transport does not send or receive descriptors.</para>
+/// <para><see cref="Descriptor"/> passes a file descriptor beside the box over a Unix socket (SCM_RIGHTS); over any
+/// other transport a Descriptor argument fails with an <see cref="AmpArgumentException"/> naming the transport.</para>
 /// <para><see cref="BigString"/> and <see cref="BigUnicode"/> are not in Twisted's module: they are the long-string
 /// convention from AMP's own documentation (the first 65535 bytes under the key, the rest under
 /// <c>key.2</c>, <c>key.3</c>, …), which Twisted programs define for themselves.</para>
@@ -46,6 +46,14 @@ public static class AmpType
 
     /// <summary>A date and time with its UTC offset, <c>YYYY-MM-DDTHH:MM:SS.ffffff±HH:MM</c>, to the microsecond.</summary>
     public static AmpType<DateTimeOffset> DateTime { get; } = new DateTimeType();
+
+    /// <summary>
+    /// A file descriptor (Twisted's <c>Descriptor</c>, AMP12): sent with SCM_RIGHTS beside the box, which carries its
+    /// ordinal. Unix sockets only. The sender keeps its descriptor (a copy travels); the receiver gets a new
+    /// descriptor number, close-on-exec, which it owns and must close. Descriptors received but never claimed are
+    /// closed with the connection.
+    /// </summary>
+    public static AmpType<int> Descriptor { get; } = new DescriptorType();
 
     /// <summary>Bytes of any length, spread over <c>key</c>, <c>key.2</c>, <c>key.3</c>, … in chunks of 65535.</summary>
     public static AmpType<byte[]> BigString { get; } = new BigStringType();

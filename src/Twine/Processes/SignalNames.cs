@@ -1,0 +1,22 @@
+namespace Twine.Processes;
+
+/// <summary>Signal names as Twisted's <c>signalProcess</c> takes them ("TERM", "KILL", ...) and their Linux numbers.</summary>
+internal static class SignalNames
+{
+    private static readonly Dictionary<string, int> Numbers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["HUP"] = 1, ["INT"] = 2, ["QUIT"] = 3, ["KILL"] = 9, ["USR1"] = 10, ["USR2"] = 12, ["PIPE"] = 13,
+        ["ALRM"] = 14, ["TERM"] = 15, ["CONT"] = 18, ["STOP"] = 19,
+    };
+
+    /// <summary>The number of <paramref name="name"/>, with or without a "SIG" prefix.</summary>
+    /// <exception cref="ArgumentException">Not a known name.</exception>
+    public static int Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string bare = name.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? name[3..] : name;
+        return Numbers.TryGetValue(bare, out int number)
+            ? number
+            : throw new ArgumentException($"Unknown signal name \"{name}\"; use one of {string.Join(", ", Numbers.Keys)} or a number.", nameof(name));
+    }
+}
