@@ -216,6 +216,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     {
         var request = _reading!;
         request.SetBody(_readingBody!);
+        if (request.Head.BodyKind == BodyKind.Chunked) request.SetTrailers(_chunked.TakeTrailers());
         _reading = null;
         _readingBody = null;
         _continueOwed = false;
