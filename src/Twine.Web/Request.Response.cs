@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Web.Http;
@@ -119,6 +120,30 @@ public sealed partial class Request : IConsumer
         {
             transport.Write(data);
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> bytes of <paramref name="file"/> as body, sent by the kernel (<c>sendfile</c>).
+    /// Only for a response with a declared Content-Length (never chunked, whose framing would have to be interleaved).
+    /// The transport owns <paramref name="file"/> afterwards.
+    /// </summary>
+    internal void WriteFileRegion(IFileSendingTransport transport, SafeFileHandle file, long offset, long count)
+    {
+        if (Finished) throw new InvalidOperationException("Write called on a finished request.");
+        if (_lostReason is not null)
+        {
+            file.Dispose();
+            return;
+        }
+        if (!_headersWritten) WriteHead(null);
+        if (_chunked || _declaredLength < 0 || SentLength + count > _declaredLength)
+        {
+            file.Dispose();
+            throw new InvalidOperationException("A file region needs a response with a Content-Length that covers it.");
+        }
+        SentLength += count;
+        if (_discardBody) file.Dispose();
+        else transport.WriteFile(file, offset, count);
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>

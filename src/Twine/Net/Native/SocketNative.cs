@@ -118,6 +118,10 @@ internal static unsafe partial class SocketNative
     [LibraryImport(Lib, EntryPoint = "sendmsg", SetLastError = true)]
     internal static partial nint SendMsg(int fd, MsgHdr* message, int flags);
 
+    /// <summary><c>sendfile(2)</c> (64-bit <c>off_t</c>): file bytes to a socket inside the kernel.</summary>
+    [LibraryImport(Lib, EntryPoint = "sendfile64", SetLastError = true)]
+    internal static partial nint SendFile(int outFd, int inFd, long* offset, nuint count);
+
     [LibraryImport(Lib, EntryPoint = "shutdown", SetLastError = true)]
     internal static partial int Shutdown(int fd, int how);
 
