@@ -135,7 +135,10 @@ public sealed partial class Request
     public string? GetCookie(string name) => Cookies.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>The request body as a seekable stream (in memory, or a temporary file past the spool threshold).</summary>
-    public Stream Content => _content ??= _body?.Complete() ?? Stream.Null;
+    /// <exception cref="InvalidOperationException">The body is streamed (<see cref="IBodyStreamingResource"/>): use <see cref="DeliverBody"/>.</exception>
+    public Stream Content => _content ??= StreamsBody
+        ? throw new InvalidOperationException("This request's body is streamed to its resource: read it with DeliverBody.")
+        : _body?.Complete() ?? Stream.Null;
 
     /// <summary>The body's length in bytes.</summary>
     public long ContentLength => _body?.Length ?? 0;
