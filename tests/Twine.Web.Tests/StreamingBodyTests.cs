@@ -6,7 +6,7 @@ using Twine.Web.Server;
 namespace Twine.Web.Tests;
 
 /// <summary>
-/// Streamed request bodies (web.streaming-body): a resource that implements IBodyStreamingResource is rendered when the
+/// Streamed request bodies (WEB14): a resource that implements IBodyStreamingResource is rendered when the
 /// head arrives and takes the body as it comes, pausing the socket when it is slow; its own limit gives 413.
 /// </summary>
 public sealed class StreamingBodyTests

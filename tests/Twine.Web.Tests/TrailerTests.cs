@@ -3,7 +3,7 @@ using Twine.Web.Http;
 
 namespace Twine.Web.Tests;
 
-/// <summary>Chunked trailers: received ones on the Request, sent ones after a chunked response body (web.trailers).</summary>
+/// <summary>Chunked trailers: received ones on the Request, sent ones after a chunked response body (WEB13).</summary>
 public sealed class TrailerTests
 {
     private const string ChunkedPost = "POST /t HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";

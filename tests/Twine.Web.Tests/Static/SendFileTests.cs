@@ -11,7 +11,7 @@ namespace Twine.Web.Tests.Static;
 
 /// <summary>
 /// Static files over real sockets, where the body goes out with sendfile: exact ranges, order with the other
-/// responses on a pipelined connection, memory that does not grow with the file, and the TLS path (no sendfile) intact.
+/// responses on a pipelined connection, memory that does not grow with the file, and the TLS path (no sendfile) intact (WEB15).
 /// </summary>
 public sealed class SendFileTests : IDisposable
 {
