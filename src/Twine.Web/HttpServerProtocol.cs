@@ -30,8 +30,12 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     private ITransport? _transport;
 
     private Request? _reading;           // the request whose body is arriving
-    private RequestBody? _readingBody;
+    private RequestBody? _readingBody;   // where it goes, unless it is streamed
+    private bool _streaming;             // _reading's body goes to its resource as it arrives (and _reading is _active)
+    private bool _bodyPaused;            // ... whose receiver asked for a pause
     private long _bodyRemaining;
+    private long _bodyBytes;             // body bytes of _reading so far
+    private long _bodyLimit;
     private bool _continueOwed;          // 100 Continue to send once the responses before it are out
     private Request? _active;            // the request being rendered and answered
     private HttpParseException? _fatal;  // the error to answer once the responses before it are out
@@ -83,6 +87,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         _stopped = true;
         StopTimer();
         _input.Clear();
+        if (_streaming && _reading is { } streamed) streamed.EndStreamedBody(reason);
         _active?.ConnectionLost(reason);
         _active = null;
         foreach (var r in _queue) r.DisposeBody();
@@ -161,16 +166,28 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
 
     private void StartRequest(RequestHead head)
     {
-        if (head.BodyKind == BodyKind.Length && head.ContentLength > _options.MaxBodyLength)
-            throw new HttpParseException(413, $"The request body ({head.ContentLength} bytes) is larger than {_options.MaxBodyLength} bytes.");
         var request = new Request(this, head, _site);
         if (head.BodyKind == BodyKind.None)
         {
             Complete(request);
             return;
         }
+        // A body can be streamed only to the request being answered: one behind another is read whole meanwhile.
+        long limit = _options.MaxBodyLength;
+        bool stream = false;
+        if (_active is null && _queue.Count == 0 && _site.LocateEarly(request) is IBodyStreamingResource streamer)
+        {
+            stream = true;
+            limit = streamer.MaxBodyLength;
+        }
+        if (head.BodyKind == BodyKind.Length && head.ContentLength > limit)
+            throw new HttpParseException(413, $"The request body ({head.ContentLength} bytes) is larger than {limit} bytes.");
         _reading = request;
-        _readingBody = new RequestBody(_options.BodySpoolThreshold);
+        _streaming = stream;
+        _bodyPaused = false;
+        _bodyBytes = 0;
+        _bodyLimit = limit;
+        _readingBody = stream ? null : new RequestBody(_options.BodySpoolThreshold);
         _bodyRemaining = head.ContentLength;
         if (head.BodyKind == BodyKind.Chunked) _chunked.Reset();
         if (head.ExpectContinue)
@@ -179,17 +196,30 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
             else _continueOwed = true;
         }
         if (_active is null && _queue.Count == 0) ArmBodyRateTimer();
+        if (stream)
+        {
+            // Render now; the body flows once the resource calls DeliverBody (until then reading waits).
+            request.BeginStreamedBody();
+            _queue.Enqueue(request);
+            if (!_dispatching) Dispatch();
+        }
     }
 
     private int ReadBody(ReadOnlySpan<byte> data)
     {
-        var body = _readingBody!;
-        if (_reading!.Head.BodyKind == BodyKind.Length)
+        var request = _reading!;
+        if (_streaming && (!request.HasBodyReceiver || _bodyPaused))
+        {
+            // Nowhere to put the bytes yet: leave them unread and stop reading from the client (flow control).
+            PauseReading();
+            return 0;
+        }
+        if (request.Head.BodyKind == BodyKind.Length)
         {
             int n = (int)Math.Min(_bodyRemaining, data.Length);
-            body.Append(data[..n]);
             _bodyRemaining -= n;
-            if (_bodyRemaining == 0) FinishBody();
+            TakeBody(data[..n]);
+            if (_bodyRemaining == 0 && ReferenceEquals(_reading, request)) FinishBody();
             return n;
         }
         int pos = 0;
@@ -198,9 +228,14 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
             var status = _chunked.Decode(data[pos..], out int used, out int offset, out int length);
             if (status == ChunkedStatus.Data)
             {
-                if (body.Length + length > _options.MaxBodyLength)
-                    throw new HttpParseException(413, $"The chunked request body is larger than {_options.MaxBodyLength} bytes.");
-                body.Append(data.Slice(pos + offset, length));
+                if (_bodyBytes + length > _bodyLimit)
+                    throw new HttpParseException(413, $"The chunked request body is larger than {_bodyLimit} bytes.");
+                pos += used;
+                TakeBody(data.Slice(pos - used + offset, length));
+                // A receiver may pause, answer, or close in its callback: stop here if the body is no longer wanted now.
+                if (!ReferenceEquals(_reading, request) || _stopped || IsClosed) return pos;
+                if (_bodyPaused) return pos;
+                continue;
             }
             pos += used;
             if (status == ChunkedStatus.Done)
@@ -212,15 +247,47 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         }
     }
 
+    private void TakeBody(ReadOnlySpan<byte> data)
+    {
+        _bodyBytes += data.Length;
+        if (_streaming) _reading!.StreamedBodyData(data);
+        else _readingBody!.Append(data);
+    }
+
     private void FinishBody()
     {
         var request = _reading!;
-        request.SetBody(_readingBody!);
+        if (request.Head.BodyKind == BodyKind.Chunked) request.SetTrailers(_chunked.TakeTrailers());
+        bool streamed = _streaming;
+        if (!streamed) request.SetBody(_readingBody!);
         _reading = null;
         _readingBody = null;
+        _streaming = false;
         _continueOwed = false;
         if (_timerKind == TimerKind.BodyRate) CancelTimer();
-        Complete(request);
+        if (streamed) request.EndStreamedBody(null);       // already being answered: nothing to queue
+        else Complete(request);
+    }
+
+    void IRequestChannel.PauseBody(Request request)
+    {
+        if (!_streaming || !ReferenceEquals(_reading, request) || _bodyPaused) return;
+        _bodyPaused = true;
+        if (_timerKind == TimerKind.BodyRate) CancelTimer();   // a receiver's pause is not a slow client
+        PauseReading();
+    }
+
+    void IRequestChannel.ResumeBody(Request request)
+    {
+        if (!_streaming || !ReferenceEquals(_reading, request) || IsClosed || _stopped) return;
+        _bodyPaused = false;
+        if (_readPaused)
+        {
+            _readPaused = false;
+            Transport.ResumeProducing();
+        }
+        ArmBodyRateTimer();
+        ProcessInput();
     }
 
     private void Complete(Request request)
@@ -255,6 +322,20 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         request.DisposeBody();
         _site.LogAccess(request);
         if (IsClosed) return;
+        if (ReferenceEquals(_reading, request))
+        {
+            // Answered before its streamed body was all read: the rest cannot be told from a next request without
+            // reading it, and the resource did not want it, so the connection ends here.
+            _reading = null;
+            _streaming = false;
+            request.EndStreamedBody(new Failure(new InvalidOperationException("The response finished before the request body was read.")));
+            _stopped = true;
+            foreach (var r in _queue) r.DisposeBody();
+            _queue.Clear();
+            StopTimer();
+            Transport.LoseConnection();
+            return;
+        }
         if (!request.KeepAlive)
         {
             // The response said the connection ends here: whatever was pipelined behind it is dropped unread.
@@ -297,8 +378,26 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         _stopped = true;
         CancelTimer();
         _readingBody?.Dispose();
+        var reading = _reading;
+        bool streamed = _streaming;
         _reading = null;
         _readingBody = null;
+        _streaming = false;
+        if (streamed && reading is not null)
+        {
+            // The request being answered will never get the rest of its body. Its response is void: answer the error
+            // if nothing was sent yet, else cut the connection (a half-sent response cannot become an error page).
+            var failure = new Failure(error);
+            reading.EndStreamedBody(failure);
+            reading.ConnectionLost(failure);
+            if (ReferenceEquals(_active, reading)) _active = null;
+            if (reading.StartedWriting)
+            {
+                StopTimer();
+                Transport.AbortConnection();
+                return;
+            }
+        }
         if (_active is null && _queue.Count == 0) AnswerErrorAndClose(error);
         else _fatal = error;
     }
@@ -348,8 +447,8 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
 
     private void ArmBodyRateTimer()
     {
-        if (_options.MinBodyDataRate <= 0 || _readingBody is null) return;
-        _bodyBytesAtCheck = _readingBody.Length;
+        if (_options.MinBodyDataRate <= 0 || _reading is null || _bodyPaused) return;
+        _bodyBytesAtCheck = _bodyBytes;
         SetTimer(TimerKind.BodyRate, _options.MinBodyDataRateGracePeriod);
     }
 
@@ -389,7 +488,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
                 Fail(new HttpParseException(408, $"The request head did not arrive within {_options.HeaderTimeout.TotalSeconds:0.###} s."));
                 break;
             case TimerKind.BodyRate:
-                long received = (_readingBody?.Length ?? 0) - _bodyBytesAtCheck;
+                long received = _bodyBytes - _bodyBytesAtCheck;
                 if (received < _options.MinBodyDataRate * _options.MinBodyDataRateGracePeriod.TotalSeconds)
                     Fail(new HttpParseException(408, $"The request body arrived slower than {_options.MinBodyDataRate} bytes/s."));
                 else ArmBodyRateTimer();

@@ -20,4 +20,10 @@ internal interface IRequestChannel
 
     /// <summary>The response to <paramref name="request"/> is complete; the next one may start.</summary>
     void ResponseFinished(Request request);
+
+    /// <summary>The receiver of <paramref name="request"/>'s streamed body wants no more for now: stop reading.</summary>
+    void PauseBody(Request request);
+
+    /// <summary>The receiver of <paramref name="request"/>'s streamed body is ready (again): read on.</summary>
+    void ResumeBody(Request request);
 }

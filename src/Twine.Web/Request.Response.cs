@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Web.Http;
@@ -17,6 +18,7 @@ public sealed partial class Request : IConsumer
     private long _declaredLength = -1;     // the application's own Content-Length, enforced so framing cannot break
     private bool _keepAlive;
     private IProducer? _producer;
+    private ResponseHeaders? _trailers;
 
     /// <summary>The response status. Default 200.</summary>
     public int Code { get; private set; } = 200;
@@ -58,6 +60,19 @@ public sealed partial class Request : IConsumer
     {
         ThrowIfStarted();
         ResponseHeaders.Set(name, value);
+    }
+
+    /// <summary>
+    /// Adds a trailer field, sent after the body. Trailers need the chunked coding: setting one before the headers go
+    /// out makes the response chunked (on HTTP/1.1) and announces the name in a <c>Trailer</c> header. A response that
+    /// is not chunked (a Content-Length was given, HTTP/1.0, HEAD, 204/304) has nowhere to put them and drops them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The request is finished.</exception>
+    /// <exception cref="ArgumentException">The name is not a token, or the value has CR, LF or another control character.</exception>
+    public void AddTrailer(string name, string value)
+    {
+        if (Finished) throw new InvalidOperationException("AddTrailer called on a finished request.");
+        (_trailers ??= new ResponseHeaders()).Add(name, value);
     }
 
     /// <summary>Adds a Set-Cookie field (Twisted's <c>addCookie</c>).</summary>
@@ -107,6 +122,30 @@ public sealed partial class Request : IConsumer
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="count"/> bytes of <paramref name="file"/> as body, sent by the kernel (<c>sendfile</c>).
+    /// Only for a response with a declared Content-Length (never chunked, whose framing would have to be interleaved).
+    /// The transport owns <paramref name="file"/> afterwards.
+    /// </summary>
+    internal void WriteFileRegion(IFileSendingTransport transport, SafeFileHandle file, long offset, long count)
+    {
+        if (Finished) throw new InvalidOperationException("Write called on a finished request.");
+        if (_lostReason is not null)
+        {
+            file.Dispose();
+            return;
+        }
+        if (!_headersWritten) WriteHead(null);
+        if (_chunked || _declaredLength < 0 || SentLength + count > _declaredLength)
+        {
+            file.Dispose();
+            throw new InvalidOperationException("A file region needs a response with a Content-Length that covers it.");
+        }
+        SentLength += count;
+        if (_discardBody) file.Dispose();
+        else transport.WriteFile(file, offset, count);
+    }
+
     /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>
     public void Write(string text) => Write(Encoding.UTF8.GetBytes(text));
 
@@ -124,8 +163,9 @@ public sealed partial class Request : IConsumer
             DisposeBody();                      // the client is gone and NotifyFinish already failed: just clean up
             return;
         }
-        if (!_headersWritten) WriteHead(SentLength);
-        if (_chunked) _channel.Transport.Write("0\r\n\r\n"u8);
+        // Trailers only travel in a chunked body, so a response that has them is never given a Content-Length.
+        if (!_headersWritten) WriteHead(_trailers is null ? SentLength : null);
+        if (_chunked) WriteLastChunk();
         if (_declaredLength >= 0 && !_discardBody && SentLength < _declaredLength)
         {
             // The client is still waiting for bytes that will never come: cut the connection rather than let it hang
@@ -179,10 +219,33 @@ public sealed partial class Request : IConsumer
         if (!_channel.IsClosed) _channel.Transport.UnregisterProducer();
     }
 
-    /// <summary>Writes a whole body whose length is known: Content-Length is set from it.</summary>
+    /// <summary>The last chunk, then any trailer fields, then the empty line that ends a chunked body.</summary>
+    private void WriteLastChunk()
+    {
+        var transport = _channel.Transport;
+        if (_trailers is null)
+        {
+            transport.Write("0\r\n\r\n"u8);
+            return;
+        }
+        var w = _channel.HeadWriter;
+        w.Clear();
+        w.Write("0\r\n"u8);
+        foreach (var (name, value) in _trailers)
+        {
+            w.WriteLatin1(name);
+            w.Write(": "u8);
+            w.WriteLatin1(value);
+            w.Write("\r\n"u8);
+        }
+        w.Write("\r\n"u8);
+        transport.Write(w.Span);
+    }
+
+    /// <summary>Writes a whole body whose length is known: Content-Length is set from it (unless trailers need chunked).</summary>
     internal void WriteBodyAndFinish(ReadOnlySpan<byte> body)
     {
-        if (_lostReason is null && !_headersWritten)
+        if (_lostReason is null && !_headersWritten && _trailers is null)
         {
             // The body in hand is the truth: a stale Content-Length set earlier would break the framing.
             if (!ReferenceEquals(Method, "HEAD") && ResponseHeaders.Get("Content-Length") is { } declared
@@ -265,6 +328,19 @@ public sealed partial class Request : IConsumer
             {
                 _chunked = true;
                 w.Write("Transfer-Encoding: chunked\r\n"u8);
+                if (_trailers is not null)
+                {
+                    // RFC 9110 §6.6.2: announce the trailer names so the client can expect them.
+                    w.Write("Trailer: "u8);
+                    bool first = true;
+                    foreach (var (name, _) in _trailers)
+                    {
+                        if (!first) w.Write(", "u8);
+                        w.WriteLatin1(name);
+                        first = false;
+                    }
+                    w.Write("\r\n"u8);
+                }
             }
             else
             {

@@ -95,6 +95,12 @@ public sealed partial class Request
     /// <summary>The request's header fields (case-insensitive names, repeated values kept).</summary>
     public HttpHeaders Headers => _head.Headers;
 
+    /// <summary>
+    /// The trailer fields that followed a chunked body (validated as strictly as headers, kept apart from them as
+    /// RFC 9110 §6.5 asks); empty until the body has been read, and for bodies that were not chunked.
+    /// </summary>
+    public HttpHeaders Trailers { get; private set; } = HttpHeaders.Empty;
+
     /// <summary>The last value of header <paramref name="name"/>, or null (Twisted's <c>getHeader</c>).</summary>
     public string? GetHeader(string name) => _head.Headers.Get(name);
 
@@ -129,7 +135,10 @@ public sealed partial class Request
     public string? GetCookie(string name) => Cookies.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>The request body as a seekable stream (in memory, or a temporary file past the spool threshold).</summary>
-    public Stream Content => _content ??= _body?.Complete() ?? Stream.Null;
+    /// <exception cref="InvalidOperationException">The body is streamed (<see cref="IBodyStreamingResource"/>): use <see cref="DeliverBody"/>.</exception>
+    public Stream Content => _content ??= StreamsBody
+        ? throw new InvalidOperationException("This request's body is streamed to its resource: read it with DeliverBody.")
+        : _body?.Complete() ?? Stream.Null;
 
     /// <summary>The body's length in bytes.</summary>
     public long ContentLength => _body?.Length ?? 0;
@@ -155,6 +164,8 @@ public sealed partial class Request
     internal IRequestChannel Channel => _channel;
 
     internal void SetBody(RequestBody body) => _body = body;
+
+    internal void SetTrailers(HttpHeaders trailers) => Trailers = trailers;
 
     internal void SplitPath()
     {

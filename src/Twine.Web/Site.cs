@@ -77,6 +77,27 @@ public class Site : Factory
         return resource;
     }
 
+    /// <summary>
+    /// Routes a request as soon as its head has arrived, so the connection knows whether the resource streams bodies
+    /// (<see cref="IBodyStreamingResource"/>); an error is kept and raised when the request is processed.
+    /// </summary>
+    internal IResource? LocateEarly(Request request)
+    {
+        if (request.TargetForm is TargetForm.Asterisk or TargetForm.Authority) return null;
+        try
+        {
+            request.SplitPath();
+            var resource = GetResourceFor(request);
+            request.Locate(resource, null);
+            return resource;
+        }
+        catch (Exception e)
+        {
+            request.Locate(null, e);
+            return null;
+        }
+    }
+
     /// <summary>Renders <paramref name="request"/> and answers it (the connection calls this, in request order).</summary>
     internal void Process(Request request)
     {
@@ -94,8 +115,18 @@ public class Site : Factory
         RenderResult result;
         try
         {
-            request.SplitPath();
-            var resource = GetResourceFor(request);
+            IResource resource;
+            if (request.IsLocated)
+            {
+                // Routed when its head arrived (to see whether the resource streams bodies): the same outcome now.
+                if (request.LocateError is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                resource = request.Located!;
+            }
+            else
+            {
+                request.SplitPath();
+                resource = GetResourceFor(request);
+            }
             result = resource.Render(request);
         }
         catch (UnsupportedMethodException e)

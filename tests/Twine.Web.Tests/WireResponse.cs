@@ -10,6 +10,9 @@ internal sealed record WireResponse(string Version, int Code, string Reason, Lis
 {
     public string? Header(string name) => Headers.LastOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 
+    /// <summary>The trailer fields after a chunked body.</summary>
+    public List<(string Name, string Value)> Trailers { get; init; } = [];
+
     public int HeaderCount(string name) => Headers.Count(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     public string BodyText => Encoding.UTF8.GetString(Body);
@@ -50,19 +53,25 @@ internal sealed record WireResponse(string Version, int Code, string Reason, Lis
         {
             if (!te.Equals("chunked", StringComparison.OrdinalIgnoreCase)) throw new FormatException("Unexpected transfer coding " + te);
             var body = new MemoryStream();
+            var trailers = new List<(string, string)>();
             while (true)
             {
                 int size = Convert.ToInt32(ReadLine(wire, ref pos), 16);
                 if (size == 0)
                 {
-                    if (ReadLine(wire, ref pos).Length != 0) throw new FormatException("Trailers not expected");
+                    for (string t; (t = ReadLine(wire, ref pos)).Length != 0;)
+                    {
+                        int colon = t.IndexOf(':');
+                        if (colon <= 0) throw new FormatException($"Bad trailer line: '{t}'");
+                        trailers.Add((t[..colon], t[(colon + 1)..].Trim()));
+                    }
                     break;
                 }
                 body.Write(wire, pos, size);
                 pos += size;
                 if (ReadLine(wire, ref pos).Length != 0) throw new FormatException("Missing CRLF after chunk");
             }
-            return response with { Body = body.ToArray(), Chunked = true };
+            return response with { Body = body.ToArray(), Chunked = true, Trailers = trailers };
         }
         if (response.Header("Content-Length") is { } cl)
         {

@@ -19,6 +19,9 @@ internal sealed class ChunkedDecoder(int maxSizeLine = ChunkedDecoder.DefaultMax
     private long _remaining;
     private int _trailerBytes;
     private int _trailerFields;
+    // Trailer lines are rare: their bytes and entries are allocated only when a body has some.
+    private byte[]? _trailerRaw;
+    private List<FieldEntry>? _trailerEntries;
 
     /// <summary>True once the last chunk and the trailers have been read.</summary>
     public bool IsDone => _state == State.Done;
@@ -29,6 +32,21 @@ internal sealed class ChunkedDecoder(int maxSizeLine = ChunkedDecoder.DefaultMax
         _state = State.Size;
         _remaining = 0;
         _trailerBytes = _trailerFields = 0;
+        _trailerRaw = null;
+        _trailerEntries = null;
+    }
+
+    /// <summary>
+    /// The trailer fields of the body just decoded (empty when it had none), validated with the header rules. Valid
+    /// once <see cref="IsDone"/>; call once per body.
+    /// </summary>
+    public HttpHeaders TakeTrailers()
+    {
+        if (_trailerEntries is not { } entries) return HttpHeaders.Empty;
+        var trailers = new HttpHeaders(_trailerRaw!, [.. entries], entries.Count);
+        _trailerRaw = null;
+        _trailerEntries = null;
+        return trailers;
     }
 
     /// <summary>
@@ -90,13 +108,29 @@ internal sealed class ChunkedDecoder(int maxSizeLine = ChunkedDecoder.DefaultMax
                     }
                     _trailerBytes += lineLength + 2;
                     if (++_trailerFields > maxTrailerFields) throw new HttpParseException(431, "Too many trailer fields.");
-                    FieldLine.Parse(rest[..lineLength], 0);
+                    KeepTrailer(rest[..lineLength]);
                     break;
                 }
                 default:
                     return ChunkedStatus.Done;
             }
         }
+    }
+
+    /// <summary>Validates one trailer line (same strictness as a header line) and keeps its bytes.</summary>
+    private void KeepTrailer(ReadOnlySpan<byte> line)
+    {
+        int at = _trailerBytes - line.Length - 2;        // where this line starts among the kept bytes
+        var entry = FieldLine.Parse(line, at);
+        if (_trailerRaw is null || _trailerRaw.Length < at + line.Length)
+        {
+            // The section is bounded by maxTrailerSection, so this grows to at most that size.
+            var grown = new byte[Math.Max(256, Math.Max(at + line.Length, (_trailerRaw?.Length ?? 0) * 2))];
+            if (_trailerRaw is not null) _trailerRaw.AsSpan(0, at).CopyTo(grown);
+            _trailerRaw = grown;
+        }
+        line.CopyTo(_trailerRaw.AsSpan(at));
+        (_trailerEntries ??= []).Add(entry);
     }
 
     private static HttpParseException MissingCrlf() => new(400, "Chunk data is not followed by CRLF.");

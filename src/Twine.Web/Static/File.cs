@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Twine.Net;
 using Twine.Web.Http;
 
 namespace Twine.Web.Static;
@@ -44,6 +46,12 @@ public sealed class File : IResource
 
     /// <summary>The names tried, in order, when a directory is requested. Default: index.html, index.htm.</summary>
     public IReadOnlyList<string> IndexNames { get; init; } = ["index.html", "index.htm"];
+
+    /// <summary>
+    /// Whether file bodies go out with <c>sendfile</c> (no copy through the process) when the connection is a plain
+    /// TCP or Unix socket. Default true; over TLS, or with this off, the file is read and written in 64 KiB chunks.
+    /// </summary>
+    public bool UseSendFile { get; init; } = true;
 
     /// <summary>True: the file resource resolves every segment below it itself.</summary>
     public bool IsLeaf => true;
@@ -135,7 +143,7 @@ public sealed class File : IResource
         return current;
     }
 
-    private static RenderResult ServeFile(Request request, string path)
+    private RenderResult ServeFile(Request request, string path)
     {
         // Size and dates of the file itself, not of a symbolic link to it (links were checked against the root already).
         var info = new FileInfo(RealPath(path) ?? path);
@@ -182,16 +190,23 @@ public sealed class File : IResource
             request.Finish();
             return RenderResult.NotDoneYet;
         }
-        Stream file;
+        SafeFileHandle handle;
         try
         {
-            file = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            handle = System.IO.File.OpenHandle(info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             request.ResponseHeaders.Remove("Content-Length");
             return ErrorPage.Forbidden("The file cannot be read.").Render(request);
         }
+        // Zero-copy where the transport is a plain socket; through TLS (or in memory) the bytes must pass through us.
+        if (UseSendFile && request.Channel.Transport is IFileSendingTransport sender)
+        {
+            new FileRegionProducer(handle, start, count, request, sender).Start();
+            return RenderResult.NotDoneYet;
+        }
+        var file = new FileStream(handle, FileAccess.Read, 1);
         file.Position = start;
         new FileRangeProducer(file, count, request).Start();
         return RenderResult.NotDoneYet;

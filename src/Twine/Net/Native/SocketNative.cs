@@ -125,11 +125,9 @@ internal static unsafe partial class SocketNative
     [LibraryImport(Lib, EntryPoint = "recvmsg", SetLastError = true)]
     internal static partial nint RecvMsg(int fd, MsgHdr* message, int flags);
 
-    // Descriptor passing (SCM_RIGHTS) and copying. fcntl is variadic; on the Linux ABIs the socket layer supports an
-    // int vararg travels like a named one, so the fixed signature is sound here (see LibC on why it is not there).
+    // Descriptor passing (SCM_RIGHTS).
     internal const int SCM_RIGHTS = 1;
     internal const int MSG_CMSG_CLOEXEC = 0x40000000;
-    internal const int F_DUPFD_CLOEXEC = 1030;
 
     /// <summary>Size of <c>struct cmsghdr</c> (a size_t length and two ints): the offset of the data.</summary>
     internal static readonly int CmsgHeaderSize = IntPtr.Size + 8;
@@ -137,8 +135,9 @@ internal static unsafe partial class SocketNative
     /// <summary><c>CMSG_SPACE(bytes)</c>: header plus data rounded up to the size_t alignment.</summary>
     internal static int CmsgSpace(int bytes) => CmsgHeaderSize + ((bytes + IntPtr.Size - 1) & ~(IntPtr.Size - 1));
 
-    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
-    internal static partial int Fcntl(int fd, int command, int argument);
+    /// <summary><c>sendfile(2)</c> (64-bit <c>off_t</c>): file bytes to a socket inside the kernel.</summary>
+    [LibraryImport(Lib, EntryPoint = "sendfile64", SetLastError = true)]
+    internal static partial nint SendFile(int outFd, int inFd, long* offset, nuint count);
 
     [LibraryImport(Lib, EntryPoint = "shutdown", SetLastError = true)]
     internal static partial int Shutdown(int fd, int how);
@@ -154,7 +153,6 @@ internal static unsafe partial class SocketNative
 
     [LibraryImport(Lib, EntryPoint = "getpeername", SetLastError = true)]
     internal static partial int GetPeerName(int fd, byte* address, int* addressLength);
-
 
     internal const int F_GETFL = 3;
     internal const int F_SETFL = 4;

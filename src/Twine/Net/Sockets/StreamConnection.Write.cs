@@ -3,6 +3,7 @@ using Twine.Native;
 using Twine.Defer;
 using Twine.Logging;
 using Twine.Net.Native;
+using Microsoft.Win32.SafeHandles;
 
 namespace Twine.Net.Sockets;
 
@@ -11,6 +12,9 @@ internal abstract unsafe partial class StreamConnection
 {
     /// <summary>Iovecs gathered per <c>sendmsg</c>; 64 pieces cover a megabyte of chunks, and more just loop.</summary>
     private const int IovPerSend = 64;
+
+    /// <summary>The most one <c>sendfile</c> is asked for (Linux caps a call just under 2 GiB anyway).</summary>
+    private const long MaxSendFile = 1L << 30;
 
     private readonly ProducerSlot _producer = new();
 
@@ -25,7 +29,24 @@ internal abstract unsafe partial class StreamConnection
         _buffer.Append(data);
         EnsureFlushScheduled();
         _producer.Written(_buffer.Count, _highWaterMark);
-        if (_buffer.Count > _writeBufferLimit) WriteBufferFull();
+        // The limit bounds memory: file regions waiting in the buffer hold none.
+        if (_buffer.Count - _buffer.FileBytes > _writeBufferLimit) WriteBufferFull();
+    }
+
+    /// <inheritdoc />
+    public void WriteFile(SafeFileHandle file, long offset, long count)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (_closed || _aborting || _writeShutDown || count == 0)
+        {
+            file.Dispose();
+            return;
+        }
+        _buffer.AppendFile(file, offset, count);
+        EnsureFlushScheduled();
+        _producer.Written(_buffer.Count, _highWaterMark);
     }
 
     private void WriteBufferFull()
@@ -86,6 +107,12 @@ internal abstract unsafe partial class StreamConnection
         var iov = stackalloc SocketNative.IoVec[IovPerSend];
         while (_buffer.Count > 0)
         {
+            if (_buffer.HeadFile is { } region)
+            {
+                if (!SendFileRegion(region, out bool full)) return;
+                if (full) break;
+                continue;
+            }
             int count = _buffer.Gather(iov, IovPerSend, out long total);
             var message = new SocketNative.MsgHdr { Iov = iov, IovLength = (nuint)count };
             nint sent = SocketNative.SendMsg(_fd, &message, SocketNative.MSG_NOSIGNAL);
@@ -103,6 +130,47 @@ internal abstract unsafe partial class StreamConnection
         }
         SetWritableWanted(_buffer.Count > 0);
         AfterSend();
+    }
+
+    /// <summary>
+    /// Sends from the file region at the head of the buffer. Returns false if the connection was closed; sets
+    /// <paramref name="full"/> when the kernel took less than asked (its buffer is full).
+    /// </summary>
+    private bool SendFileRegion(WriteSegment region, out bool full)
+    {
+        full = false;
+        long offset = region.FileOffset;
+        long asked = Math.Min(region.FileCount, MaxSendFile);
+        nint sent;
+        do sent = SocketNative.SendFile(_fd, (int)region.File!.DangerousGetHandle(), &offset, (nuint)asked);
+        while (sent < 0 && SocketNative.LastError == Errno.EINTR);
+        if (sent < 0)
+        {
+            int errno = SocketNative.LastError;
+            if (errno == Errno.EAGAIN)
+            {
+                full = true;
+                return true;
+            }
+            if (errno is Errno.EPIPE or Errno.ECONNRESET)
+            {
+                CloseNow(new Failure(SocketErrors.Lost(errno)), abortive: false);
+                return false;
+            }
+            // The file, not the socket, failed (EIO...): the peer can never get the bytes it was promised.
+            CloseNow(new Failure(new IOException($"sendfile failed with errno {errno} on {this}.")), abortive: true);
+            return false;
+        }
+        if (sent == 0)
+        {
+            // The file is shorter than the region (truncated since it was queued): end the connection rather than
+            // leave the peer waiting for bytes that will never come, or let later writes pose as the missing ones.
+            CloseNow(new Failure(new IOException($"The file being sent ended {region.FileCount} bytes early on {this}.")), abortive: true);
+            return false;
+        }
+        _buffer.Consume(sent);
+        full = sent < asked;
+        return true;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Twine.Net.Native;
 
 namespace Twine.Net.Sockets;
@@ -9,6 +10,8 @@ namespace Twine.Net.Sockets;
 /// <para>Small writes are packed into shared 16 KiB chunks from the reactor's <see cref="WriteSegmentPool"/>; a write
 /// of a chunk or more gets a pinned array of exactly its size. Either way each byte is copied once (the caller's span
 /// is only valid during the call), and never again: sending advances a segment's start instead of moving data.</para>
+/// <para>A segment can also be a file region (<see cref="AppendFile"/>): it keeps its place in the order, costs no
+/// memory for its bytes, and is sent with <c>sendfile</c> when it reaches the head.</para>
 /// </remarks>
 internal sealed unsafe class WriteBuffer
 {
@@ -18,8 +21,11 @@ internal sealed unsafe class WriteBuffer
 
     public WriteBuffer(WriteSegmentPool pool) => _pool = pool;
 
-    /// <summary>Bytes waiting to be sent.</summary>
+    /// <summary>Bytes waiting to be sent (file regions included).</summary>
     public long Count { get; private set; }
+
+    /// <summary>The part of <see cref="Count"/> that is in file regions, not in memory.</summary>
+    public long FileBytes { get; private set; }
 
     /// <summary>Segments in the list (tests).</summary>
     public int SegmentCount
@@ -54,6 +60,25 @@ internal sealed unsafe class WriteBuffer
         Link(chunk);
     }
 
+    /// <summary>Queues <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/>; the buffer owns the handle.</summary>
+    public void AppendFile(SafeFileHandle file, long offset, long count)
+    {
+        Count += count;
+        FileBytes += count;
+        Link(new WriteSegment(file, offset, count));
+    }
+
+    /// <summary>The file region to send next, when one is at the head of what is waiting; else null.</summary>
+    public WriteSegment? HeadFile
+    {
+        get
+        {
+            var s = _head;
+            while (s is { File: null, Length: 0 }) s = s.Next;
+            return s is { File: not null } ? s : null;
+        }
+    }
+
     /// <summary>
     /// Points up to <paramref name="max"/> iovecs at the waiting bytes, in order; returns how many were filled and, in
     /// <paramref name="total"/>, how many bytes they cover.
@@ -64,6 +89,7 @@ internal sealed unsafe class WriteBuffer
         total = 0;
         for (var s = _head; s is not null && count < max; s = s.Next)
         {
+            if (s.File is not null) break;      // bytes behind a file region wait for it: order is kept
             if (s.Length == 0) continue;
             iov[count].Base = s.Pointer + s.Start;
             iov[count].Length = (nuint)s.Length;
@@ -106,6 +132,16 @@ internal sealed unsafe class WriteBuffer
         Count -= sent;
         while (sent > 0 && _head is { } head)
         {
+            if (head.File is not null)
+            {
+                long m = Math.Min(sent, head.FileCount);
+                head.FileOffset += m;
+                head.FileCount -= m;
+                FileBytes -= m;
+                sent -= m;
+                if (head.FileCount == 0) Release(head);
+                continue;
+            }
             int n = (int)Math.Min(sent, head.Length);
             head.Start += n;
             sent -= n;
@@ -119,6 +155,7 @@ internal sealed unsafe class WriteBuffer
     {
         while (_head is { } head) Release(head);
         Count = 0;
+        FileBytes = 0;
     }
 
     private void Link(WriteSegment segment)
@@ -132,6 +169,7 @@ internal sealed unsafe class WriteBuffer
     {
         _head = head.Next;
         if (_head is null) _tail = null;
+        head.File?.Dispose();
         _pool.Return(head);
     }
 }

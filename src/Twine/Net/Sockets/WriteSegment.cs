@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Twine.Net.Sockets;
 
@@ -19,6 +20,24 @@ internal sealed unsafe class WriteSegment
         Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
         Pooled = pooled;
     }
+
+    /// <summary>A region of a file to send with <c>sendfile</c> instead of bytes (see <see cref="File"/>).</summary>
+    public WriteSegment(SafeFileHandle file, long offset, long count)
+    {
+        _array = [];
+        File = file;
+        FileOffset = offset;
+        FileCount = count;
+    }
+
+    /// <summary>For a file region: the open file (owned: disposed when the region is sent or dropped); else null.</summary>
+    public SafeFileHandle? File { get; }
+
+    /// <summary>For a file region: the next byte of the file to send.</summary>
+    public long FileOffset;
+
+    /// <summary>For a file region: the bytes still to send.</summary>
+    public long FileCount;
 
     /// <summary>The first byte of the array.</summary>
     public byte* Pointer { get; }
