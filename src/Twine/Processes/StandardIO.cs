@@ -39,6 +39,7 @@ public sealed class StandardIO : ITransport
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly Owner _owner;
+    private readonly ConnectionLossSignal _lossSignal = new();
     private bool _disconnecting;
     private bool _lost;
 
@@ -106,6 +107,14 @@ public sealed class StandardIO : ITransport
     /// <inheritdoc />
     public void LoseWriteConnection() => _writer.LoseConnection();
 
+    /// <summary><see cref="LoseConnection"/>, completing once the protocol's <c>ConnectionLost</c> has run.</summary>
+    public ValueTask DisposeAsync()
+    {
+        var wait = _lossSignal.Wait();
+        if (!wait.IsCompleted) LoseConnection();
+        return wait;
+    }
+
     /// <summary>Closes both descriptors now, discarding buffered output.</summary>
     public void AbortConnection()
     {
@@ -141,6 +150,7 @@ public sealed class StandardIO : ITransport
         if (_lost) return;
         _lost = true;
         Call("ConnectionLost", () => _protocol.ConnectionLost(reason));
+        _lossSignal.Complete();
     }
 
     private void Call(string where, Action action)

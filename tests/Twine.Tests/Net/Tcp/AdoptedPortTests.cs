@@ -53,8 +53,8 @@ public sealed class AdoptedPortTests
     }
 
     [Theory]
-    [MemberData(nameof(NetTesting.Backends), MemberType = typeof(NetTesting))]
-    public void AD1_AnAdoptedTcpSocketAcceptsAndServes(ReactorBackend backend)
+    [MemberData(nameof(NetTesting.NativeBackends), MemberType = typeof(NetTesting))]
+    public void AD1_AnAdoptedTcpSocketAcceptsAndServes(NetSetup backend)
     {
         using var listening = ListeningTcp();
         using var reactor = NetTesting.Create(backend);

@@ -12,7 +12,7 @@ namespace Twine.Tests.Net.Tcp;
 public sealed class TcpAsyncDisposeTests
 {
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void DisposingAConnectionSendsWhatIsBufferedAndCompletesAfterConnectionLost(ReactorBackend backend)
+    public void DisposingAConnectionSendsWhatIsBufferedAndCompletesAfterConnectionLost(NetSetup backend)
     {
         // ADISP1
         using var reactor = Create(backend);
@@ -46,7 +46,7 @@ public sealed class TcpAsyncDisposeTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void DisposingALostConnectionCompletesAtOnce(ReactorBackend backend)
+    public void DisposingALostConnectionCompletesAtOnce(NetSetup backend)
     {
         // ADISP1: a second disposal, or one after the loss, has nothing left to wait for.
         using var reactor = Create(backend);
@@ -68,7 +68,7 @@ public sealed class TcpAsyncDisposeTests
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void DisposingAPortStopsListening(ReactorBackend backend)
+    public void DisposingAPortStopsListening(NetSetup backend)
     {
         // ADISP2
         using var reactor = Create(backend);

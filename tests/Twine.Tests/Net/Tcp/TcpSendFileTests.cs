@@ -29,7 +29,7 @@ public sealed class TcpSendFileTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void ARegionLeavesInOrderWithTheWritesAroundIt(ReactorBackend backend)
+    public void ARegionLeavesInOrderWithTheWritesAroundIt(NetSetup backend)
     {
         using var reactor = Create(backend);
         var server = Listen(reactor, out int number);
@@ -55,7 +55,7 @@ public sealed class TcpSendFileTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void APullProducerIsAskedForMoreOnlyOnceTheRegionHasGone(ReactorBackend backend)
+    public void APullProducerIsAskedForMoreOnlyOnceTheRegionHasGone(NetSetup backend)
     {
         using var reactor = Create(backend);
         var server = Listen(reactor, out int number);
@@ -81,7 +81,7 @@ public sealed class TcpSendFileTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AFileShorterThanItsRegionAbortsTheConnection(ReactorBackend backend)
+    public void AFileShorterThanItsRegionAbortsTheConnection(NetSetup backend)
     {
         using var reactor = Create(backend);
         var server = Listen(reactor, out int number);
@@ -101,7 +101,7 @@ public sealed class TcpSendFileTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void AClosedTransportDisposesTheFileAtOnce(ReactorBackend backend)
+    public void AClosedTransportDisposesTheFileAtOnce(NetSetup backend)
     {
         using var reactor = Create(backend);
         Listen(reactor, out int number, stopWhenLost: false);

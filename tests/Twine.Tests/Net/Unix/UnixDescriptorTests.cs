@@ -50,7 +50,7 @@ public sealed unsafe class UnixDescriptorTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void ADescriptorSentWithDataReachesTheReceiverBeforeTheData(ReactorBackend backend)
+    public void ADescriptorSentWithDataReachesTheReceiverBeforeTheData(NetSetup backend)
     {
         using var reactor = Create(backend);
         var (read, write) = Pipe();

@@ -78,7 +78,7 @@ public sealed unsafe class AmpDescriptorTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
-    public void TwoDescriptorsTravelAndAreUsedByTheResponder(ReactorBackend backend)
+    public void TwoDescriptorsTravelAndAreUsedByTheResponder(NetSetup backend)
     {
         // AMP12
         using var reactor = Create(backend);
