@@ -20,4 +20,10 @@ internal interface IRequestChannel
 
     /// <summary>The response to <paramref name="request"/> is complete; the next one may start.</summary>
     void ResponseFinished(Request request);
+
+    /// <summary>
+    /// The 101 response to <paramref name="request"/> is written: from now on <paramref name="protocol"/> owns the
+    /// connection (it is connected to the transport and gets every byte that follows the request).
+    /// </summary>
+    void SwitchProtocols(Request request, IProtocol protocol);
 }
