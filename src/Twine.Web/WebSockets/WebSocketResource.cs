@@ -39,7 +39,7 @@ public sealed class WebSocketResource : Resource
             return Refuse(request, e.StatusCode ?? 400, e.Message);
         }
         var protocol = _factory.Create();
-        protocol.Decide(handshake,
+        protocol.RunDecision(handshake,
             accept: (p, head, deflate) =>
             {
                 if (request.IsLost) return;

@@ -94,7 +94,7 @@ public abstract class WebSocketServerProtocol : WebSocketProtocol
             Deny(e.StatusCode ?? 400, e.Message);
             return;
         }
-        Decide(request, accept: (self, response, deflate) =>
+        RunDecision(request, accept: (self, response, deflate) =>
         {
             self.Transport.Write(response);
             var rest = self._input!.Span.ToArray();
@@ -108,7 +108,7 @@ public abstract class WebSocketServerProtocol : WebSocketProtocol
     /// Runs <see cref="OnConnect"/> for <paramref name="request"/> and calls <paramref name="accept"/> with the 101
     /// head and the agreed compression, or <paramref name="deny"/> with a status and reason.
     /// </summary>
-    internal void Decide(ConnectionRequest request, Action<WebSocketServerProtocol, byte[], DeflateParameters?> accept,
+    internal void RunDecision(ConnectionRequest request, Action<WebSocketServerProtocol, byte[], DeflateParameters?> accept,
         Action<WebSocketServerProtocol, int, string> deny)
     {
         Request = request;
