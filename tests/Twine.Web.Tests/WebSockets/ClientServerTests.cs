@@ -47,7 +47,7 @@ public class ClientServerTests
         Assert.Equal("1", p.Server.Request.Params["x"][0]);
         Assert.Equal("http://example.com", p.Server.Request.Origin);
         var random = new Random(5);
-        int[] sizes = [0, 1, 125, 126, 65535, 65536, 1 << 20, 16 << 20];
+        int[] sizes = [0, 1, 125, 126, 65535, 65536, 1 << 20];       // 16 MiB goes over real sockets in the interop tests
         foreach (var size in sizes)
         {
             var payload = new byte[size];
