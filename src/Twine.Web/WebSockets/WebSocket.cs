@@ -46,7 +46,9 @@ public static class WebSocket
         ArgumentNullException.ThrowIfNull(factory);
         var protocol = factory.Create();
         var opened = protocol.Opened;
-        var connecting = endpoint.Connect(Factory.ForProtocol(() => (IProtocol)protocol));
+        var factoryForOne = Factory.ForProtocol(() => (IProtocol)protocol);
+        factoryForOne.Noisy = false;
+        var connecting = endpoint.Connect(factoryForOne);
         connecting.AddErrback(f => { if (!opened.Called) opened.Errback(f); });
         return opened;
     }
