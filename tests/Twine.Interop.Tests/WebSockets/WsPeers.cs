@@ -51,10 +51,11 @@ internal static class WsPeers
     {
         var data = new byte[size];
         random.NextBytes(data.AsSpan(0, size / 2));
-        var sb = new System.Text.StringBuilder();
-        while (System.Text.Encoding.UTF8.GetByteCount(sb.ToString()) < size) sb.Append("twine-é€-", 0, 9);
-        var text = sb.ToString();
-        while (System.Text.Encoding.UTF8.GetByteCount(text) > size) text = text[..^1];
+        // "twine-é€-" is 12 UTF-8 bytes; repeat it, then trim whole characters until the byte count fits.
+        var text = string.Concat(Enumerable.Repeat("twine-é€-", size / 12 + 1));
+        int chars = Math.Min(text.Length, size);
+        while (System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, chars)) > size) chars--;
+        text = text[..chars];
         return (data, text);
     }
 }
