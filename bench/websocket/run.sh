@@ -37,10 +37,10 @@ if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then pin_server=(tasks
 
 start_server() {
   case "$1" in
-    twine) "${pin_server[@]}" "$(bin TwineWsEcho)" ;;
-    node) "${pin_server[@]}" node "$here/ws_echo_node.js" ;;
-    websockets) "${pin_server[@]}" "$py" -u "$here/ws_echo_websockets.py" ;;
-    autobahn) "${pin_server[@]}" "$py" -u "$here/ws_echo_autobahn.py" ;;
+    twine) exec "${pin_server[@]}" "$(bin TwineWsEcho)" ;;
+    node) exec "${pin_server[@]}" node "$here/ws_echo_node.js" ;;
+    websockets) exec "${pin_server[@]}" "$py" -u "$here/ws_echo_websockets.py" ;;
+    autobahn) exec "${pin_server[@]}" "$py" -u "$here/ws_echo_autobahn.py" ;;
   esac
 }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Twine.Defer;
 using Twine.Reactors;
+using Twine.Time;
 using Twine.Web.WebSockets;
 
 // Load generator: CONNS connections each keep WINDOW binary messages of SIZE bytes in flight against an echo server
