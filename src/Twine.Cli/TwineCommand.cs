@@ -22,6 +22,7 @@ internal static class TwineCommand
             DemoCommand.Create(installSignalHandlers),
             EchoCommand.Create(installSignalHandlers),
             WebCommand.Create(installSignalHandlers),
+            WsCommand.Create(installSignalHandlers),
             CertCommand.Create(),
             GetCommand.Create(installSignalHandlers),
         };

@@ -45,6 +45,10 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     private bool _dispatching;
     private bool _readPaused;
 
+    private Request? _upgradeHold;       // an Upgrade request: nothing after it is parsed as HTTP until it is answered
+    private IProtocol? _switched;        // after a 101, the protocol that owns the connection
+    private byte[]? _handOver;           // bytes that followed the 101'd request, for the switched protocol
+
     private IDelayedCall? _timer;
     private TimerKind _timerKind;
     private long _bodyBytesAtCheck;
@@ -75,6 +79,11 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
 
     public void DataReceived(ReadOnlySpan<byte> data)
     {
+        if (_switched is not null)
+        {
+            _switched.DataReceived(data);
+            return;
+        }
         if (_stopped || IsClosed) return;
         _input.Append(data);
         ProcessInput();
@@ -84,6 +93,11 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     {
         if (IsClosed) return;
         IsClosed = true;
+        if (_switched is not null)
+        {
+            _switched.ConnectionLost(reason);
+            return;
+        }
         _stopped = true;
         StopTimer();
         _input.Clear();
@@ -126,7 +140,9 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
             }
             if (_stopped)
             {
+                if (_switched is not null && _handOver is null && consumed < _input.Length) _handOver = _input.Span[consumed..].ToArray();
                 _input.Clear();
+                DeliverHandOver();
                 return;
             }
             _input.Consume(consumed);
@@ -143,6 +159,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         {
             if (_reading is null)
             {
+                if (_upgradeHold is not null) break;
                 if (_queue.Count + (_active is null ? 0 : 1) >= _options.MaxPipelinedRequests)
                 {
                     PauseReading();
@@ -292,6 +309,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
 
     private void Complete(Request request)
     {
+        if (request.WantsUpgrade) _upgradeHold = request;
         _queue.Enqueue(request);
         CancelTimer();
         if (!_dispatching) Dispatch();
@@ -319,6 +337,7 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
     {
         if (!ReferenceEquals(request, _active)) return;
         _active = null;
+        if (ReferenceEquals(request, _upgradeHold)) _upgradeHold = null;   // answered without switching: HTTP goes on
         request.DisposeBody();
         _site.LogAccess(request);
         if (IsClosed) return;
@@ -370,6 +389,40 @@ internal sealed class HttpServerProtocol : IProtocol, IRequestChannel
         if (_reading is not null) ArmBodyRateTimer();
         else ArmWaitTimer();
         ProcessInput();
+    }
+
+    void IRequestChannel.SwitchProtocols(Request request, IProtocol protocol)
+    {
+        if (!ReferenceEquals(request, _active) || IsClosed)
+            throw new InvalidOperationException("Only the request being answered on an open connection can switch protocols.");
+        _active = null;
+        _upgradeHold = null;
+        _stopped = true;
+        StopTimer();
+        request.DisposeBody();
+        _site.LogAccess(request);
+        _switched = protocol;
+        if (_readPaused)
+        {
+            _readPaused = false;
+            Transport.ResumeProducing();
+        }
+        protocol.MakeConnection(Transport);
+        // Bytes the client sent right behind its request belong to the new protocol. While a parse is running they
+        // are still in the input buffer, and ProcessInput hands them over when it unwinds.
+        if (!_processing)
+        {
+            if (!_input.IsEmpty) _handOver = _input.Span.ToArray();
+            _input.Clear();
+            DeliverHandOver();
+        }
+    }
+
+    private void DeliverHandOver()
+    {
+        if (_handOver is not { } bytes || _switched is null || IsClosed) return;
+        _handOver = null;
+        _switched.DataReceived(bytes);
     }
 
     /// <summary>A framing error: stop parsing for good, and answer once the responses owed before it are out.</summary>

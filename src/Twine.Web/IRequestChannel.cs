@@ -26,4 +26,10 @@ internal interface IRequestChannel
 
     /// <summary>The receiver of <paramref name="request"/>'s streamed body is ready (again): read on.</summary>
     void ResumeBody(Request request);
+
+    /// <summary>
+    /// The 101 response to <paramref name="request"/> is written: from now on <paramref name="protocol"/> owns the
+    /// connection (it is connected to the transport and gets every byte that follows the request).
+    /// </summary>
+    void SwitchProtocols(Request request, IProtocol protocol);
 }

@@ -16,6 +16,7 @@ public class WebLayerTests
         ["Twine.Web"] = 2,
         ["Twine.Web.Static"] = 3,
         ["Twine.Web.Client"] = 3,
+        ["Twine.Web.WebSockets"] = 3,
     };
 
     private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;

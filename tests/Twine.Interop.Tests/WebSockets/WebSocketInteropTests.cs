@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text;
+using Twine.Defer;
+using Twine.Interop.Tests.Framing;
+using Twine.Interop.Tests.Peers;
+using Twine.Net;
+using Twine.Web.WebSockets;
+
+namespace Twine.Interop.Tests.WebSockets;
+
+/// <summary>
+/// WS16: Twine's WebSocket server and client against Python's websockets, Autobahn (on Twisted and on asyncio) and
+/// Node's ws, both directions, with and without permessage-deflate, binary and text messages from 0 B to 16 MiB.
+/// </summary>
+public class WebSocketInteropTests
+{
+    private static readonly WebSocketOptions Big = new() { MaxMessageSize = 32 << 20, MaxFrameSize = 32 << 20 };
+
+    public static TheoryData<string, bool> Peers()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var library in new[] { "websockets", "autobahn-twisted", "autobahn-asyncio", "node" })
+        {
+            data.Add(library, false);
+            data.Add(library, true);
+        }
+        return data;
+    }
+
+    private sealed class Echo : WebSocketServerProtocol
+    {
+        public bool Compressed { get; private set; }
+
+        public override Deferred? OnOpen()
+        {
+            Compressed = IsCompressed;
+            return null;
+        }
+
+        public override Deferred? OnMessage(byte[] payload, bool isBinary)
+        {
+            SendMessage(payload, isBinary);
+            return null;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public void PeerClientAgainstTwineServer(string library, bool deflate)
+    {
+        using var reactor = InteropReactor.Create();
+        ChildProcess? client = null;
+        var servers = new List<Echo>();
+        var factory = new WebSocketServerFactory(reactor, () =>
+        {
+            var e = new Echo();
+            servers.Add(e);
+            return e;
+        }, new WebSocketOptions { MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate });
+        var sizes = WsPeers.Sizes(library);
+        reactor.CallWhenRunning(() => WebSocket.Listen(reactor, "tcp:0:interface=127.0.0.1", factory).AddCallback(port =>
+        {
+            var url = $"ws://127.0.0.1:{((IPEndPoint)port.Host).Port}/echo";
+            client = WsPeers.Start(library, ["client", url, .. sizes.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), deflate ? "--deflate" : "plain"]);
+            client.OnExit(() => InteropReactor.StopSoon(reactor));
+        }));
+        try
+        {
+            InteropReactor.RunGuarded(reactor, () => client?.Report() ?? ".");
+            client!.WaitForExit();
+            var lines = client.Lines;
+            Assert.True(lines.Contains($"OK {sizes.Length * 2}"), $"the {library} client did not get every echo{client.Report()}");
+            Assert.Contains("CLOSE 1000", lines);
+            Assert.Equal(deflate, Assert.Single(servers).Compressed);
+        }
+        finally
+        {
+            client?.Dispose();
+        }
+    }
+
+    private sealed class Checker(Queue<(byte[] Payload, bool IsBinary)> queue, Action<string> done) : WebSocketClientProtocol
+    {
+        private (byte[] Payload, bool IsBinary) _expect;
+        public int Count { get; private set; }
+
+        public override Deferred? OnOpen()
+        {
+            Next();
+            return null;
+        }
+
+        private void Next()
+        {
+            if (!queue.TryDequeue(out _expect))
+            {
+                SendClose(1000, "done");
+                return;
+            }
+            SendMessage(_expect.Payload, _expect.IsBinary);
+        }
+
+        public override Deferred? OnMessage(byte[] payload, bool isBinary)
+        {
+            if (isBinary != _expect.IsBinary || !payload.AsSpan().SequenceEqual(_expect.Payload))
+            {
+                done($"echo {Count} differs: {payload.Length} bytes, binary {isBinary}");
+                SendClose(1000);
+                return null;
+            }
+            Count++;
+            Next();
+            return null;
+        }
+
+        public override void OnClose(bool wasClean, int code, string? reason) => done($"closed {wasClean} {code}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public void TwineClientAgainstPeerServer(string library, bool deflate)
+    {
+        var (server, port) = WsPeers.StartServer(library, deflate);
+        try
+        {
+            using var reactor = InteropReactor.Create();
+            var random = new Random(7);
+            var queue = new Queue<(byte[], bool)>();
+            // Up to 1 MiB in this direction: 16 MiB is covered with the peers as clients, and the Python peers'
+            // echo of large text is what takes the time.
+            int[] sizes = [0, 1, 125, 126, 65535, 65536, 1 << 20];
+            foreach (var size in sizes)
+            {
+                var (data, text) = WsPeers.Payloads(size, random);
+                queue.Enqueue((data, true));
+                queue.Enqueue((Encoding.UTF8.GetBytes(text), false));
+            }
+            var outcomes = new List<string>();
+            Checker? checker = null;
+            bool compressed = false;
+            var factory = new WebSocketClientFactory(reactor, $"ws://127.0.0.1:{port}/echo", () => checker = new Checker(queue, o =>
+            {
+                outcomes.Add(o);
+                if (o.StartsWith("closed", StringComparison.Ordinal)) InteropReactor.StopSoon(reactor);
+            }), new WebSocketOptions { MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate });
+            reactor.CallWhenRunning(() => WebSocket.Connect(reactor, factory).AddCallbacks(
+                p => compressed = p.IsCompressed,
+                f =>
+                {
+                    outcomes.Add("connect failed: " + f.GetErrorMessage());
+                    InteropReactor.StopSoon(reactor);
+                }));
+            InteropReactor.RunGuarded(reactor, server.Report);
+            Assert.True(outcomes.Count > 0 && outcomes[^1] == "closed True 1000", string.Join("; ", outcomes) + server.Report());
+            Assert.Equal(sizes.Length * 2, checker!.Count);
+            Assert.Equal(deflate, compressed);
+        }
+        finally
+        {
+            server.Dispose();
+        }
+    }
+}
