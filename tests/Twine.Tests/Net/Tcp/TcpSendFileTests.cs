@@ -28,7 +28,7 @@ public sealed class TcpSendFileTests : IDisposable
         return server;
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    [Theory, MemberData(nameof(NativeBackends), MemberType = typeof(NetTesting))]
     public void ARegionLeavesInOrderWithTheWritesAroundIt(NetSetup backend)
     {
         using var reactor = Create(backend);
@@ -54,7 +54,7 @@ public sealed class TcpSendFileTests : IDisposable
         Assert.True(handle!.IsClosed, "The transport disposes a region's file once it is sent.");
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    [Theory, MemberData(nameof(NativeBackends), MemberType = typeof(NetTesting))]
     public void APullProducerIsAskedForMoreOnlyOnceTheRegionHasGone(NetSetup backend)
     {
         using var reactor = Create(backend);
@@ -80,7 +80,7 @@ public sealed class TcpSendFileTests : IDisposable
         Assert.Equal([.. _content, .. "done"u8], server.Received);
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    [Theory, MemberData(nameof(NativeBackends), MemberType = typeof(NetTesting))]
     public void AFileShorterThanItsRegionAbortsTheConnection(NetSetup backend)
     {
         using var reactor = Create(backend);
@@ -100,7 +100,7 @@ public sealed class TcpSendFileTests : IDisposable
         Assert.Contains("ended 900 bytes early", client.LostReason.Value.Message);
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    [Theory, MemberData(nameof(NativeBackends), MemberType = typeof(NetTesting))]
     public void AClosedTransportDisposesTheFileAtOnce(NetSetup backend)
     {
         using var reactor = Create(backend);

@@ -49,7 +49,7 @@ public sealed unsafe class UnixDescriptorTests : IDisposable
         }
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    [Theory, MemberData(nameof(NativeBackends), MemberType = typeof(NetTesting))]
     public void ADescriptorSentWithDataReachesTheReceiverBeforeTheData(NetSetup backend)
     {
         using var reactor = Create(backend);

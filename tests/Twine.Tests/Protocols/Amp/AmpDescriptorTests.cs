@@ -77,7 +77,7 @@ public sealed unsafe class AmpDescriptorTests : IDisposable
         public override void ConnectionMade() => use(this);
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    [Theory, MemberData(nameof(NativeBackends), MemberType = typeof(NetTesting))]
     public void TwoDescriptorsTravelAndAreUsedByTheResponder(NetSetup backend)
     {
         // AMP12
