@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Side-by-side HTTP benchmark harness: Twine.Web against Kestrel (ASP.NET Core minimal API, Release), Node's http,
-# aiohttp and twisted.web (Debian), GET / returning 2 bytes, driven by wrk; then memory per idle keep-alive
+# aiohttp and twisted.web (Debian), GET / returning 2 bytes, driven by wrk, with a minimal C epoll server
+# (http_epoll.c, compiled here) as the floor the same method gives on this machine; then memory per idle keep-alive
 # connection, and a 1 MiB static file against nginx (Debian). Smoke mode records nothing; a full run prints markdown.
 #
 #   bench/http/run.sh            full run (about 3.5 minutes): 2 rounds x 5 s, 50 connections, plain and pipelined (16);
 #                                10,000 idle connections; 1 MiB file, 2 rounds x 5 s
 #   bench/http/run.sh --smoke    each server ~1 s with 4 connections, 200 idle connections, 1 s of static file
 #
-# Options: --rounds N  --duration S  --conns N  --depth N  --idle N (0 = skip)  --servers "twine kestrel node aiohttp twisted"
+# Options: --rounds N  --duration S  --conns N  --depth N  --idle N (0 = skip)  --servers "twine kestrel node aiohttp twisted c-epoll"
 #          --static 0|1
 #
 # Method: the server runs on CPU 0 (taskset -c 0) and wrk (-t1) on CPU 1. "Server CPU per request" is the server
@@ -25,7 +26,7 @@ work="${HTTP_BENCH_WORK:-/tmp/twine-http-bench}"
 artifacts="${HTTP_BENCH_ARTIFACTS:-/tmp/art-http}"
 mkdir -p "$work"
 
-rounds=2 duration=5 conns=50 depth=16 servers="twine kestrel node aiohttp twisted" idle=10000 static=1
+rounds=2 duration=5 conns=50 depth=16 servers="twine kestrel node aiohttp twisted c-epoll" idle=10000 static=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) rounds=1 duration=1 conns=4 idle=200; shift ;;
@@ -54,6 +55,9 @@ if [[ " $servers " == *" kestrel "* ]]; then
   dotnet build "$here/KestrelHttp" -c Release --artifacts-path "$artifacts" -nologo -v quiet >"$work/build-kestrel.log" 2>&1 \
     || { cat "$work/build-kestrel.log" >&2; exit 1; }
 fi
+if [[ " $servers " == *" c-epoll "* ]]; then
+  gcc -O2 -o "$work/http_epoll" "$here/http_epoll.c"
+fi
 if [[ $idle -gt 0 ]]; then
   gcc -O2 -o "$work/idle_conns" "$here/idle_conns.c"
   # Each idle connection is a descriptor in the client and in the server: both inherit this limit.
@@ -74,6 +78,7 @@ start_server() {   # name port [path] -> sets server_pid
     kestrel) "${pin_server[@]}" dotnet "$artifacts/bin/KestrelHttp/release/KestrelHttp.dll" "$port" >"$work/$name.log" 2>&1 & ;;
     twisted) "${pin_server[@]}" /usr/bin/python3 "$here/http_twisted.py" "$port" >"$work/$name.log" 2>&1 & ;;
     aiohttp) "${pin_server[@]}" /usr/bin/python3 "$here/http_aiohttp.py" "$port" >"$work/$name.log" 2>&1 & ;;
+    c-epoll) "${pin_server[@]}" "$work/http_epoll" "$port" >"$work/$name.log" 2>&1 & ;;
     node) "${pin_server[@]}" node "$here/http_node.js" "$port" >"$work/$name.log" 2>&1 & ;;
     nginx)
       write_nginx_conf "$port"
@@ -165,8 +170,9 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
+idle_servers=${servers/c-epoll/}   # the C floor keeps a fixed 16 KiB per connection: nothing to learn
 if [[ $idle -gt 0 ]]; then
-  for name in $servers; do
+  for name in $idle_servers; do
     port=$((port + 1))
     start_server "$name" "$port"
     idle_bytes[$name]=$(idle_memory "$server_pid" "$port")
@@ -206,7 +212,7 @@ if [[ $idle -gt 0 ]]; then
   echo
   echo "| server | bytes per idle keep-alive connection ($idle connections) |"
   echo "|---|---:|"
-  for name in $servers; do echo "| $name | ${idle_bytes[$name]} |"; done
+  for name in $idle_servers; do echo "| $name | ${idle_bytes[$name]} |"; done
 fi
 if [[ $static == 1 ]]; then
   echo
