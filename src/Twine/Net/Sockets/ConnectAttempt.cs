@@ -11,10 +11,10 @@ namespace Twine.Net.Sockets;
 /// <c>SO_ERROR</c>, and hand over the connected socket or the error. The outcome is always reported from a later
 /// reactor turn than <see cref="Start"/>, as <see cref="Connector"/> requires. Loop thread only.
 /// </summary>
-internal sealed unsafe class ConnectAttempt : IIoHandler
+internal sealed unsafe class ConnectAttempt : IConnectAttempt, IIoHandler
 {
     /// <summary>How long to wait before retrying a Unix connect refused with EAGAIN (the server's backlog is full).</summary>
-    private static readonly TimeSpan UnixBacklogRetry = TimeSpan.FromMilliseconds(10);
+    internal static readonly TimeSpan UnixBacklogRetry = TimeSpan.FromMilliseconds(10);
 
     private readonly IIoLoop _loop;
     private readonly EndPoint _target;
