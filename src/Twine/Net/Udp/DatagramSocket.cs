@@ -43,12 +43,8 @@ internal abstract class DatagramSocket : IListeningPort, IDatagramTransport, IIo
     private protected static (IPEndPoint Local, string Description) CheckListen(int port, DatagramProtocol protocol, string interfaceAddress, int maxPacketSize)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        ArgumentNullException.ThrowIfNull(interfaceAddress);
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketSize, 1);
-        var local = new IPEndPoint(TcpPort.ParseInterface(interfaceAddress), port);
-        return (local, $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}");
+        return TcpPort.LocalAddress(port, interfaceAddress);
     }
 
     /// <summary>
