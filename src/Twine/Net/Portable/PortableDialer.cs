@@ -13,7 +13,7 @@ internal sealed class PortableDialer : SocketDialer
     private PortableDialer() { }
 
     /// <inheritdoc />
-    public override IConnectAttempt Dial(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
+    public override PendingConnect Dial(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
         Action<StreamTransport> connected, Action<Exception> failed)
     {
         var attempt = new PortableConnectAttempt(loop, target, bindAddress, connected, failed);

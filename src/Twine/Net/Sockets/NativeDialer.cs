@@ -7,7 +7,7 @@ namespace Twine.Net.Sockets;
 internal sealed class NativeDialer(Func<IIoLoop, int, EndPoint, EndPoint, StreamConnection> create) : SocketDialer
 {
     /// <inheritdoc />
-    public override IConnectAttempt Dial(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
+    public override PendingConnect Dial(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
         Action<StreamTransport> connected, Action<Exception> failed)
     {
         var attempt = new ConnectAttempt(loop, target, bindAddress, (fd, host, peer) => connected(create(loop, fd, host, peer)), failed);

@@ -15,13 +15,7 @@ internal abstract class SocketDialer
     /// one of <paramref name="connected"/> (with the new, unstarted transport) and <paramref name="failed"/> is called,
     /// always from a later reactor turn, unless the returned attempt is cancelled first.
     /// </summary>
-    public abstract IConnectAttempt Dial(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
+    public abstract PendingConnect Dial(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
         Action<StreamTransport> connected, Action<Exception> failed);
 }
 
-/// <summary>One connect in flight, as a <see cref="SocketDialer"/> started it.</summary>
-internal interface IConnectAttempt
-{
-    /// <summary>Abandons the attempt: its socket is closed and nothing is reported.</summary>
-    void Cancel();
-}

@@ -15,7 +15,7 @@ internal abstract class StreamConnector : Connector
     private readonly SocketDialer _dialer;
     private readonly Action<StreamTransport> _onConnected;
     private readonly Action<Exception> _onFailed;
-    private IConnectAttempt? _attempt;
+    private PendingConnect? _attempt;
     private StreamTransport? _connection;
     private int _generation;
 
