@@ -18,7 +18,7 @@ internal abstract partial class PortableConnection
     internal bool SendPending => _sendBlocked;
 
     /// <inheritdoc />
-    public override void Flush()
+    public sealed override void Flush()
     {
         if (FlushDue()) WriteOut();
     }

@@ -46,7 +46,7 @@ internal abstract partial class PortableConnection : StreamTransport
     private protected override void Attach() => _tracking = _loop.Track(this);
 
     /// <inheritdoc />
-    public override void OnIoReady(IoEvents events)
+    public sealed override void OnIoReady(IoEvents events)
     {
         // Completions arrive through Post, never as readiness.
     }

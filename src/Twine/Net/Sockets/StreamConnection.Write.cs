@@ -34,7 +34,7 @@ internal abstract unsafe partial class StreamConnection
     }
 
     /// <inheritdoc />
-    public override void Flush()
+    public sealed override void Flush()
     {
         if (FlushDue()) WriteOut();
     }

@@ -32,7 +32,7 @@ internal abstract unsafe partial class StreamConnection : StreamTransport, IFile
     private protected override void Attach() => _registration = _loop.RegisterIo(_fd, IoEvents.Readable, this);
 
     /// <inheritdoc />
-    public override void OnIoReady(IoEvents events)
+    public sealed override void OnIoReady(IoEvents events)
     {
         if ((events & IoEvents.Readable) != 0 && !_closed) DoRead();
         if ((events & IoEvents.Writable) != 0 && !_closed) WriteOut();

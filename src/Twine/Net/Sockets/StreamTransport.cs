@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Twine.Defer;
 using Twine.Logging;
 using Twine.Reactors.Io;
@@ -133,6 +134,7 @@ internal abstract partial class StreamTransport : ISocketTransport, ISwitchableT
     public void OnReactorShutdown() => CloseNow(new Failure(new ConnectionLostException()), abortive: false);
 
     /// <summary>Hands bytes the layer read to the protocol; false when the protocol threw (the connection is then closed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected bool Deliver(ReadOnlySpan<byte> data)
     {
         try
