@@ -1,5 +1,7 @@
 using System.Net;
 using Twine.Defer;
+using Twine.Reactors.Io;
+using Twine.Threading;
 using Twine.Time;
 
 namespace Twine.Net;
@@ -28,7 +30,11 @@ namespace Twine.Net;
 /// </example>
 public abstract class Connector : IConnector
 {
+    /// <summary>How the thread rule names a connector in its message.</summary>
+    private const string Owner = "this connector";
+
     private readonly IReactorTime _clock;
+    private readonly ReactorThread? _thread;
     private IDelayedCall? _timeoutCall;
     private bool _factoryStarted;
     private bool _attemptInProgress;
@@ -45,6 +51,13 @@ public abstract class Connector : IConnector
         Timeout = timeout;
         _clock = clock;
     }
+
+    /// <summary>
+    /// A connector of the reactor's own socket layers: its <see cref="Connect"/>, <see cref="StopConnecting"/> and
+    /// <see cref="Disconnect"/> keep the thread rule (TH7) of <paramref name="loop"/>.
+    /// </summary>
+    private protected Connector(ClientFactory factory, TimeSpan? timeout, IIoLoop loop)
+        : this(factory, timeout, (IReactorTime)loop) => _thread = loop.Thread;
 
     /// <summary>The clock timeouts run on (the reactor); <see cref="ReconnectingClientFactory"/> schedules retries on it too.</summary>
     public IReactorTime Clock => _clock;
@@ -65,9 +78,10 @@ public abstract class Connector : IConnector
     /// Starts an attempt: starts the factory if this connector has not, begins connecting, arms the timeout, then calls
     /// <see cref="ClientFactory.StartedConnecting"/>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Already connecting or connected.</exception>
+    /// <exception cref="InvalidOperationException">Already connecting or connected; or called off the reactor thread, on a reactor's connector (TH7).</exception>
     public void Connect()
     {
+        _thread?.Check(nameof(Connect), Owner);
         if (State != ConnectorState.Disconnected)
             throw new InvalidOperationException($"Cannot connect in state {State}.");
         State = ConnectorState.Connecting;
@@ -85,8 +99,10 @@ public abstract class Connector : IConnector
 
     /// <summary>Abandons the attempt in progress; the factory hears <see cref="StoppedConnectingException"/>.</summary>
     /// <exception cref="NotConnectingException">No attempt is in progress.</exception>
+    /// <exception cref="InvalidOperationException">Called off the reactor thread, on a reactor's connector (TH7).</exception>
     public void StopConnecting()
     {
+        _thread?.Check(nameof(StopConnecting), Owner);
         if (State != ConnectorState.Connecting) throw new NotConnectingException();
         State = ConnectorState.Disconnected;
         FailAttempt(new StoppedConnectingException());
@@ -95,6 +111,7 @@ public abstract class Connector : IConnector
     /// <summary>Stops the attempt if connecting, closes the connection if connected, and otherwise does nothing.</summary>
     public void Disconnect()
     {
+        _thread?.Check(nameof(Disconnect), Owner);
         if (State == ConnectorState.Connecting) StopConnecting();
         else if (State == ConnectorState.Connected) DropConnection();
     }

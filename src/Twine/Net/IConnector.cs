@@ -20,6 +20,7 @@ public interface IConnector
 
     /// <summary>Stops the attempt in progress; the factory's <see cref="ClientFactory.ClientConnectionFailed"/> is called.</summary>
     /// <exception cref="NotConnectingException">No attempt is in progress.</exception>
+    /// <exception cref="InvalidOperationException">Called off the reactor thread (TH7): use the reactor's <c>CallFromThread</c>.</exception>
     void StopConnecting();
 
     /// <summary>Stops the attempt if connecting, or closes the connection if connected.</summary>

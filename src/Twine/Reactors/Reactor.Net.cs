@@ -81,9 +81,8 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
         if (bindAddress is not (null or IPEndPoint))
             throw new ArgumentException($"The bind address must be an IPEndPoint, not {bindAddress}.", nameof(bindAddress));
         CheckNetworkCall();
-        Connector connector = SocketLayer == SocketLayer.Portable
-            ? new PortableConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress)
-            : new TcpConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress);
+        var dialer = SocketLayer == SocketLayer.Portable ? PortableDialer.Instance : TcpConnector.NativeDialer;
+        var connector = new TcpConnector(this, this, host, port, factory, timeout ?? DefaultConnectTimeout, (IPEndPoint?)bindAddress, dialer);
         connector.Connect();
         return connector;
     }
@@ -117,9 +116,8 @@ public sealed partial class Reactor : IReactorTcp, IReactorUnix, IReactorUdp, IR
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(factory);
         CheckNetworkCall();
-        Connector connector = SocketLayer == SocketLayer.Portable
-            ? new PortableConnector(this, this, path, factory, timeout ?? DefaultConnectTimeout, checkPid)
-            : new UnixConnector(this, path, factory, timeout ?? DefaultConnectTimeout, checkPid);
+        var dialer = SocketLayer == SocketLayer.Portable ? PortableDialer.Instance : UnixConnector.NativeDialer;
+        var connector = new UnixConnector(this, path, factory, timeout ?? DefaultConnectTimeout, checkPid, dialer);
         connector.Connect();
         return connector;
     }

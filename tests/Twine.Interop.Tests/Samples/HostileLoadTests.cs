@@ -15,11 +15,15 @@ public sealed partial class HostileLoadTests
 {
     private const int Mib = 1024 * 1024;
 
-    [Fact]
-    public void AnEchoServerAtItsDescriptorLimitKeepsRoomForTheRuntimeAndRecovers()
+    [Theory]
+    [InlineData("native")]
+    [InlineData("portable")]
+    public void AnEchoServerAtItsDescriptorLimitKeepsRoomForTheRuntimeAndRecovers(string layer)
     {
+        // Both socket layers keep the descriptor reserve (DescriptorReserve): the native one on accept4's descriptor,
+        // the portable one on the accepted Socket's handle.
         const int limit = 256;
-        using var server = Dotnet("EchoServer.dll", "tcp:0:interface=127.0.0.1", limit);
+        using var server = Dotnet("EchoServer.dll", "tcp:0:interface=127.0.0.1", limit, layer);
         int port = ListeningPort(server, "Echo server listening on ");
 
         var clients = new List<Socket>();
@@ -186,14 +190,18 @@ public sealed partial class HostileLoadTests
         return int.Parse(PortOf().Match(line).Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Runs a sample's dll with the current dotnet host, optionally under a lower descriptor limit (ulimit -n).</summary>
-    private static ChildProcess Dotnet(string dll, string endpoint, int? descriptorLimit = null)
+    /// <summary>
+    /// Runs a sample's dll with the current dotnet host, optionally under a lower descriptor limit (ulimit -n) and on a
+    /// given socket layer (TWINE_SOCKETS; otherwise the one this test run uses).
+    /// </summary>
+    private static ChildProcess Dotnet(string dll, string endpoint, int? descriptorLimit = null, string? socketLayer = null)
     {
         var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
         var target = Path.Combine(AppContext.BaseDirectory, dll);
+        var environment = socketLayer is null ? null : new Dictionary<string, string?> { ["TWINE_SOCKETS"] = socketLayer };
         return descriptorLimit is { } n
-            ? new ChildProcess("/bin/sh", ["-c", $"ulimit -n {n} && exec \"$0\" \"$@\"", host, target, endpoint])
-            : new ChildProcess(host, [target, endpoint]);
+            ? new ChildProcess("/bin/sh", ["-c", $"ulimit -n {n} && exec \"$0\" \"$@\"", host, target, endpoint], environment: environment)
+            : new ChildProcess(host, [target, endpoint], environment: environment);
     }
 
     [GeneratedRegex(@":(\d+) ")]

@@ -110,6 +110,32 @@ public sealed class ReactorThreadRuleTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    public void ConnectorCallsFromAnotherThreadFailFastAndTheConnectorStaysUsable(NetSetup backend)
+    {
+        using var reactor = Create(backend);
+        var results = new Dictionary<string, Exception?>();
+        var factory = Client(new RecordingProtocol());
+        factory.OnFailed = (_, _) => reactor.Stop();
+        ConnectorState stateAfter = default;
+        reactor.CallWhenRunning(() =>
+        {
+            // Nothing listens on port 9, but the refusal comes on a later turn: the connector is still connecting here.
+            var connector = (Connector)reactor.ConnectTcp("127.0.0.1", 9, factory);
+            results["StopConnecting"] = OnOtherThread(connector.StopConnecting);
+            results["Disconnect"] = OnOtherThread(connector.Disconnect);
+            results["Connect"] = OnOtherThread(connector.Connect);
+            stateAfter = connector.State;
+            // The connector is unharmed: stopping it the right way works, and the factory hears of it.
+            connector.StopConnecting();
+        });
+        Run(reactor);
+
+        foreach (var (member, thrown) in results) AssertRuleBroken(thrown, member);
+        Assert.Equal(ConnectorState.Connecting, stateAfter);
+        Assert.NotNull(factory.Failed!.Check(typeof(StoppedConnectingException)));
+    }
+
+    [Theory, MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
     public void UdpCallsFromAnotherThreadFailFast(NetSetup backend)
     {
         using var reactor = Create(backend);

@@ -10,73 +10,46 @@ namespace Twine.Net.Portable;
 
 /// <summary>
 /// A listening stream socket (TCP or Unix) on <see cref="System.Net.Sockets.Socket"/>: the portable layer's
-/// <see cref="StreamPort"/>. Accepts complete on runtime threads and are posted to the loop; there each accepted
-/// socket gets a protocol from the factory. Loop thread only, apart from the completion callback.
+/// <see cref="StreamPort"/>, with the rules of <see cref="StreamListener"/>. Accepts complete on runtime threads and are
+/// posted to the loop; there each accepted socket gets a protocol from the factory. Loop thread only, apart from the
+/// completion callback.
 /// </summary>
 /// <remarks>
 /// After a completion the port accepts again at once, and goes on while accepts complete immediately, up to
-/// <see cref="StreamPort.AcceptsPerReadiness"/> per turn (the native layer's fairness bound). When accepting fails for
-/// lack of resources it pauses with the native layer's back-off (100 ms doubling to 1 s).
+/// <see cref="StreamListener.AcceptsPerReadiness"/> per turn (the native layer's fairness bound). An accepted socket
+/// that lands in the descriptor reserve is closed and accepting backs off, as on the native layer.
 /// </remarks>
-internal sealed class PortablePort : IListeningPort, IIoHandler
+internal sealed class PortablePort : StreamListener
 {
     private static readonly Action<PortablePort> s_acceptDone = static p => p.OnAcceptDone();
 
-    private readonly IIoLoop _loop;
     private readonly Socket _listener;
-    private readonly IProtocolFactory _factory;
     private readonly Func<IIoLoop, Socket, EndPoint, EndPoint, PortableConnection> _connection;
     private readonly Action? _onClosed;
     private readonly SocketAsyncEventArgs _acceptArgs = new();
-    private readonly bool _hostIsExact;
     private IDisposable? _tracking;
-    private IDelayedCall? _retry;
-    private TimeSpan _backoff = StreamPort.MinAcceptBackoff;
     private bool _acceptPending;
-    private bool _resourceErrorLogged;
-    private bool _stopped;
 
     private PortablePort(IIoLoop loop, Socket listener, IProtocolFactory factory,
         Func<IIoLoop, Socket, EndPoint, EndPoint, PortableConnection> connection, Action? onClosed)
+        : base(loop, factory)
     {
-        _loop = loop;
         _listener = listener;
-        _factory = factory;
         _connection = connection;
         _onClosed = onClosed;
-        Host = listener.LocalEndPoint ?? new IPEndPoint(IPAddress.Any, 0);
-        _hostIsExact = Host is not IPEndPoint ip || !(ip.Address.Equals(IPAddress.Any) || ip.Address.Equals(IPAddress.IPv6Any));
-        _acceptArgs.Completed += (_, _) => _loop.Post(s_acceptDone, this);
+        _acceptArgs.Completed += (_, _) => Loop.Post(s_acceptDone, this);
     }
 
-    /// <inheritdoc />
-    public EndPoint Host { get; }
-
-    /// <summary>True while accepting is suspended after a resource error (tests).</summary>
-    internal bool AcceptSuspended => _retry is { IsActive: true };
-
     /// <summary>
-    /// Takes over a bound, listening socket: starts the factory and the first accept. On failure the socket is closed
-    /// and <see cref="CannotListenException"/> names <paramref name="description"/>.
+    /// Takes over a bound, listening socket: starts the factory and the first accept. If the factory cannot start,
+    /// the socket is closed (and <paramref name="onClosed"/> runs) before the exception propagates.
     /// </summary>
-    public static PortablePort Start(IIoLoop loop, Socket listener, IProtocolFactory factory, string description,
+    public static PortablePort Start(IIoLoop loop, Socket listener, IProtocolFactory factory,
         Func<IIoLoop, Socket, EndPoint, EndPoint, PortableConnection> connection, Action? onClosed = null)
     {
         var port = new PortablePort(loop, listener, factory, connection, onClosed);
         port._tracking = loop.Track(port);
-        try
-        {
-            factory.DoStart();
-        }
-        catch
-        {
-            port._tracking.Dispose();
-            listener.Dispose();
-            onClosed?.Invoke();
-            throw;
-        }
-        Log.Info($"{port.FactoryName} starting on {port.Host}");
-        port.AcceptMore();
+        port.Start(listener.LocalEndPoint);
         return port;
     }
 
@@ -131,13 +104,32 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
         else throw new NotSupportedException("reusePort needs SO_REUSEPORT, which this operating system does not have.");
     }
 
-    /// <summary>Accepts while accepts complete at once, up to the per-turn bound; then waits for a completion.</summary>
-    private void AcceptMore() => AcceptMore(StreamPort.AcceptsPerReadiness);
+    private protected override void StartAccepting() => AcceptMore(AcceptsPerReadiness);
 
-    /// <summary>As <see cref="AcceptMore()"/>, with <paramref name="budget"/> accepts left for this turn.</summary>
+    private protected override void PauseAccepting()
+    {
+        // Nothing in flight to stop: AcceptMore does not start another accept while backing off.
+    }
+
+    private protected override void CloseListener()
+    {
+        _tracking?.Dispose();
+        _tracking = null;
+        _listener.Dispose();
+    }
+
+    private protected override void OnClosed() => _onClosed?.Invoke();
+
+    /// <inheritdoc />
+    public override void OnIoReady(IoEvents events)
+    {
+        // Completions arrive through Post, never as readiness.
+    }
+
+    /// <summary>Accepts while accepts complete at once, up to <paramref name="budget"/> this turn; then waits for a completion.</summary>
     private void AcceptMore(int budget)
     {
-        for (int i = 0; i < budget && !_stopped && !_acceptPending && _retry is null; i++)
+        for (int i = 0; i < budget && !_stopped && !_acceptPending && !BackingOff; i++)
         {
             _acceptArgs.AcceptSocket = null;
             _acceptPending = true;
@@ -156,7 +148,7 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
             Handle();
         }
         // The bound was reached with connections still arriving: the rest wait for the next turn.
-        if (!_stopped && !_acceptPending && _retry is null) _loop.Post(static p => p.AcceptMore(StreamPort.AcceptsPerReadiness), this);
+        if (!_stopped && !_acceptPending && !BackingOff) Loop.Post(static p => p.AcceptMore(AcceptsPerReadiness), this);
     }
 
     private void OnAcceptDone()
@@ -168,7 +160,7 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
             return;
         }
         Handle();
-        AcceptMore(StreamPort.AcceptsPerReadiness - 1);
+        AcceptMore(AcceptsPerReadiness - 1);
     }
 
     /// <summary>Handles one finished accept: a new connection, or an error.</summary>
@@ -177,57 +169,28 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
         var error = _acceptArgs.SocketError;
         var socket = _acceptArgs.AcceptSocket;
         _acceptArgs.AcceptSocket = null;
+        if (error == SocketError.Success && socket is not null && PortableDescriptors.InReserve(socket))
+        {
+            // The newcomer took a descriptor the runtime may need: turn it away now rather than let the process run
+            // out (see DescriptorReserve). Accepting pauses, as for a real EMFILE.
+            error = SocketError.TooManyOpenSockets;
+        }
         if (error != SocketError.Success || socket is null)
         {
             socket?.Dispose();
-            if (PortableErrors.IsResourceError(error)) SuspendAccepting(error);
+            if (PortableErrors.IsResourceError(error)) SuspendAccepting(new SocketException((int)error).Message);
             else if (!PortableErrors.IsTransientAcceptError(error))
-                Log.Error($"Could not accept new connection on {Host}", new Failure(new SocketException((int)error)));
+                Log.Error(LogEventId.AcceptFailed, typeof(StreamPort), $"Could not accept new connection on {Host}", new Failure(new SocketException((int)error)));
             return;
         }
-        _backoff = StreamPort.MinAcceptBackoff;
-        _resourceErrorLogged = false;
-        Accepted(socket);
-    }
-
-    private void SuspendAccepting(SocketError error)
-    {
-        if (!_resourceErrorLogged)
-        {
-            _resourceErrorLogged = Log.Write(LogLevel.Error,
-                $"Could not accept new connection on {Host}: {new SocketException((int)error).Message}; pausing accepts and " +
-                $"retrying with back-off (from {StreamPort.MinAcceptBackoff.TotalMilliseconds} ms up to {StreamPort.MaxAcceptBackoff.TotalSeconds} s)");
-        }
-        _retry = _loop.CallLater(_backoff, static port =>
-        {
-            port._retry = null;
-            port.AcceptMore();
-        }, this);
-        _backoff = _backoff * 2 > StreamPort.MaxAcceptBackoff ? StreamPort.MaxAcceptBackoff : _backoff * 2;
-    }
-
-    private void Accepted(Socket socket)
-    {
         var peer = RemoteOf(socket) ?? Host;
-        IProtocol? protocol;
-        try
+        if (BuildProtocol(peer) is not { } protocol)
         {
-            protocol = _factory.BuildProtocol(peer);
-        }
-        catch (Exception ex)
-        {
-            Log.Error($"Unhandled error in {FactoryName}.BuildProtocol for a connection from {peer}; closing it", ex);
             socket.Dispose();
             return;
         }
-        if (protocol is null)
-        {
-            // The factory refused this peer (PF2).
-            socket.Dispose();
-            return;
-        }
-        var host = _hostIsExact ? Host : LocalOf(socket) ?? Host;
-        _connection(_loop, socket, host, peer).Start(protocol);
+        var host = HostIsExact ? Host : LocalOf(socket) ?? Host;
+        _connection(Loop, socket, host, peer).Start(protocol);
     }
 
     /// <summary>The socket's remote address, or null when the system has none to give (an unnamed Unix peer).</summary>
@@ -255,42 +218,4 @@ internal sealed class PortablePort : IListeningPort, IIoHandler
             return null;
         }
     }
-
-    /// <inheritdoc />
-    public Deferred StopListening()
-    {
-        _loop.Thread.Check(nameof(StopListening), "this listening port");
-        if (_stopped) return Deferred.Succeed();
-        _stopped = true;
-        if (_retry is { IsActive: true } retry) retry.Cancel();
-        _retry = null;
-        _tracking?.Dispose();
-        _listener.Dispose();
-        _onClosed?.Invoke();
-        Log.Info($"({GetType().Name} {Host} Closed)");
-        try
-        {
-            _factory.DoStop();
-        }
-        catch (Exception ex)
-        {
-            // The port is closed either way; the caller hears about the factory's error (TCP2).
-            return Deferred.Fail<Unit>(ex);
-        }
-        return Deferred.Succeed();
-    }
-
-    /// <inheritdoc />
-    public void OnIoReady(IoEvents events)
-    {
-        // Completions arrive through Post, never as readiness.
-    }
-
-    /// <inheritdoc />
-    public void OnReactorShutdown() => StopListening().AddErrback(f => Log.Error($"Unhandled error stopping {this}", f));
-
-    private string FactoryName => _factory is Factory f ? f.LogPrefix : _factory.GetType().Name;
-
-    /// <summary>The port, for log messages.</summary>
-    public override string ToString() => $"<{GetType().Name} on {Host}>";
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Twine.Net.Sockets;
 using Twine.Reactors.Io;
 
 namespace Twine.Net.Portable;
@@ -7,48 +8,23 @@ namespace Twine.Net.Portable;
 /// <summary>A TCP connection on the portable layer: TCP_NODELAY on by default, and the TCP options through <see cref="System.Net.Sockets.Socket"/>.</summary>
 internal sealed class PortableTcpConnection : PortableConnection, ITcpTransport
 {
-    private bool _noDelay;
-    private bool _keepAlive;
-
     public PortableTcpConnection(IIoLoop loop, Socket socket, EndPoint host, EndPoint peer) : base(loop, socket, host, peer)
     {
         // As the native layer: writes leave whole per flush already, so Nagle would only add latency.
         NoDelay = true;
     }
 
-    /// <inheritdoc />
-    public bool NoDelay
+    private protected override void SetTcpOption(TcpOption option, int value)
     {
-        get => _noDelay;
-        set
+        var (level, name) = option switch
         {
-            if (!Closed) Socket.NoDelay = value;
-            _noDelay = value;
-        }
-    }
-
-    /// <inheritdoc />
-    public bool KeepAlive
-    {
-        get => _keepAlive;
-        set
-        {
-            if (!Closed) Socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, value);
-            _keepAlive = value;
-        }
-    }
-
-    /// <inheritdoc />
-    public void SetKeepAlive(TimeSpan idle, TimeSpan interval, int probes)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(idle, TimeSpan.FromSeconds(1));
-        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.FromSeconds(1));
-        ArgumentOutOfRangeException.ThrowIfLessThan(probes, 1);
-        if (Closed) return;
-        Socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)idle.TotalSeconds);
-        Socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)interval.TotalSeconds);
-        Socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, probes);
-        KeepAlive = true;
+            TcpOption.NoDelay => (SocketOptionLevel.Tcp, SocketOptionName.NoDelay),
+            TcpOption.KeepAlive => (SocketOptionLevel.Socket, SocketOptionName.KeepAlive),
+            TcpOption.KeepAliveIdle => (SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime),
+            TcpOption.KeepAliveInterval => (SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval),
+            _ => (SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount),
+        };
+        Socket.SetSocketOption(level, name, value);
     }
 
     /// <summary>The keepalive settings the operating system reports: idle seconds, interval seconds, probes (tests).</summary>

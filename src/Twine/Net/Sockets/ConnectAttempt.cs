@@ -2,29 +2,19 @@ using Twine.Native;
 using Twine.Reactors.Io;
 using System.Net;
 using Twine.Net.Native;
-using Twine.Time;
 
 namespace Twine.Net.Sockets;
 
 /// <summary>
-/// One non-blocking <c>connect</c> to a resolved address: start it, wait for Writable readiness, read
-/// <c>SO_ERROR</c>, and hand over the connected socket or the error. The outcome is always reported from a later
-/// reactor turn than <see cref="Start"/>, as <see cref="Connector"/> requires. Loop thread only.
+/// One non-blocking <c>connect</c> on the native layer: start it, wait for Writable readiness, read <c>SO_ERROR</c>,
+/// and hand over the connected socket or the error, with the reporting rules of <see cref="PendingConnect"/>. Loop
+/// thread only.
 /// </summary>
-internal sealed unsafe class ConnectAttempt : IIoHandler
+internal sealed unsafe class ConnectAttempt : PendingConnect
 {
-    /// <summary>How long to wait before retrying a Unix connect refused with EAGAIN (the server's backlog is full).</summary>
-    private static readonly TimeSpan UnixBacklogRetry = TimeSpan.FromMilliseconds(10);
-
-    private readonly IIoLoop _loop;
-    private readonly EndPoint _target;
-    private readonly EndPoint? _bindAddress;
     private readonly Action<int, EndPoint, EndPoint> _connected;
-    private readonly Action<Exception> _failed;
     private int _fd = -1;
     private IoRegistration? _registration;
-    private IDelayedCall? _pending;
-    private bool _done;
 
     /// <param name="loop">The reactor to wait on.</param>
     /// <param name="target">Where to connect.</param>
@@ -33,15 +23,7 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
     /// <param name="failed">Hears why the attempt failed.</param>
     public ConnectAttempt(IIoLoop loop, EndPoint target, EndPoint? bindAddress,
         Action<int, EndPoint, EndPoint> connected, Action<Exception> failed)
-    {
-        _loop = loop;
-        _target = target;
-        _bindAddress = bindAddress;
-        _connected = connected;
-        _failed = failed;
-    }
-
-    private bool IsUnix => _target is System.Net.Sockets.UnixDomainSocketEndPoint;
+        : base(loop, target, bindAddress, failed) => _connected = connected;
 
     /// <summary>Creates the socket and starts connecting.</summary>
     public void Start()
@@ -51,7 +33,7 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
             FailLater(new PlatformNotSupportedException("Twine's socket transports use the Linux socket ABI; this OS is not supported yet."));
             return;
         }
-        _fd = SocketNative.Socket(SocketAddressCodec.FamilyOf(_target), SocketNative.SOCK_STREAM | SocketNative.SOCK_NONBLOCK | SocketNative.SOCK_CLOEXEC, 0);
+        _fd = SocketNative.Socket(SocketAddressCodec.FamilyOf(Target), SocketNative.SOCK_STREAM | SocketNative.SOCK_NONBLOCK | SocketNative.SOCK_CLOEXEC, 0);
         int socketError = _fd < 0 ? SocketNative.LastError : 0;
         if (_fd >= 0 && DescriptorReserve.Holds(_fd))
         {
@@ -66,13 +48,13 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
             return;
         }
         byte* address = stackalloc byte[SocketAddressCodec.MaxSize];
-        if (_bindAddress is not null)
+        if (BindAddress is not null)
         {
-            int bindLength = SocketAddressCodec.Encode(_bindAddress, new Span<byte>(address, SocketAddressCodec.MaxSize));
+            int bindLength = SocketAddressCodec.Encode(BindAddress, new Span<byte>(address, SocketAddressCodec.MaxSize));
             if (SocketNative.Bind(_fd, address, bindLength) != 0)
             {
                 var inner = SocketErrors.ToSocketException(SocketNative.LastError);
-                FailLater(new ConnectException($"Couldn't bind to {_bindAddress}: {inner.Message}.", inner));
+                FailLater(new ConnectException($"Couldn't bind to {BindAddress}: {inner.Message}.", inner));
                 return;
             }
         }
@@ -80,11 +62,11 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
         if (errno == 0 || errno == Errno.EINPROGRESS || errno == Errno.EINTR)
         {
             // Connected at once (Unix sockets) or in progress (TCP): either way Writable readiness reports it.
-            _registration = _loop.RegisterIo(_fd, IoEvents.Writable, this);
+            _registration = Loop.RegisterIo(_fd, IoEvents.Writable, this);
         }
         else if (errno == Errno.EAGAIN && IsUnix)
         {
-            _pending = _loop.CallLater(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
+            Schedule(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
         }
         else
         {
@@ -92,82 +74,45 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
         }
     }
 
-    /// <summary>Abandons the attempt: the socket is closed and nothing is reported.</summary>
-    public void Cancel()
-    {
-        if (_done) return;
-        _done = true;
-        Release(closeSocket: true);
-    }
-
     /// <inheritdoc />
-    public void OnIoReady(IoEvents events)
+    public override void OnIoReady(IoEvents events)
     {
-        if (_done) return;
+        if (Done) return;
         int error = SocketNative.GetIntOption(_fd, SocketNative.SOL_SOCKET, SocketNative.SO_ERROR);
         if (error < 0) error = -error;
         if (error != 0) Fail(SocketErrors.ConnectError(error));
         else Succeed();
     }
 
-    /// <inheritdoc />
-    public void OnReactorShutdown()
-    {
-        if (!_done) Fail(new ConnectException("The reactor shut down before the connection was made."));
-    }
-
     private int TryConnect()
     {
         byte* address = stackalloc byte[SocketAddressCodec.MaxSize];
-        int length = SocketAddressCodec.Encode(_target, new Span<byte>(address, SocketAddressCodec.MaxSize));
+        int length = SocketAddressCodec.Encode(Target, new Span<byte>(address, SocketAddressCodec.MaxSize));
         return SocketNative.Connect(_fd, address, length) == 0 ? 0 : SocketNative.LastError;
     }
 
+    /// <summary>The listener's backlog was full (UX2): the same socket may connect now that time has passed.</summary>
     private void RetryUnixConnect()
     {
-        _pending = null;
-        if (_done) return;
+        if (Done) return;
         int errno = TryConnect();
         if (errno == 0) Succeed();
-        else if (errno == Errno.EAGAIN) _pending = _loop.CallLater(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
+        else if (errno == Errno.EAGAIN) Schedule(UnixBacklogRetry, static a => a.RetryUnixConnect(), this);
         else Fail(SocketErrors.ConnectError(errno));
     }
 
     private void Succeed()
     {
-        _done = true;
-        Release(closeSocket: false);
+        Succeeded();
         int fd = _fd;
         _fd = -1;
-        var host = SocketAddressCodec.LocalAddress(fd) ?? _bindAddress ?? _target;
-        var peer = SocketAddressCodec.RemoteAddress(fd) ?? _target;
+        var host = SocketAddressCodec.LocalAddress(fd) ?? BindAddress ?? Target;
+        var peer = SocketAddressCodec.RemoteAddress(fd) ?? Target;
         _connected(fd, host, peer);
     }
 
-    private void Fail(Exception reason)
+    private protected override void ReleaseIo(bool closeSocket)
     {
-        _done = true;
-        Release(closeSocket: true);
-        _failed(reason);
-    }
-
-    private void FailLater(Exception reason)
-    {
-        // Connector requires a later turn: ClientFactory.StartedConnecting must come first.
-        Release(closeSocket: true);
-        _pending = _loop.CallLater(TimeSpan.Zero, static s =>
-        {
-            s.attempt._pending = null;
-            if (s.attempt._done) return;
-            s.attempt._done = true;
-            s.attempt._failed(s.reason);
-        }, (attempt: this, reason));
-    }
-
-    private void Release(bool closeSocket)
-    {
-        if (_pending is { IsActive: true } pending) pending.Cancel();
-        _pending = null;
         _registration?.Dispose();
         _registration = null;
         if (closeSocket && _fd >= 0)
@@ -176,7 +121,4 @@ internal sealed unsafe class ConnectAttempt : IIoHandler
             _fd = -1;
         }
     }
-
-    /// <summary>The attempt, for log messages.</summary>
-    public override string ToString() => $"<ConnectAttempt to {_target}>";
 }

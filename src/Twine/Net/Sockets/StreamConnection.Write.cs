@@ -7,7 +7,8 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Twine.Net.Sockets;
 
-// The sending half: buffering, the once-per-iteration flush, Writable interest, and producers (flow control).
+// The native sending half: sendmsg over the buffer's chunks, sendfile for file regions, and Writable interest while
+// the kernel is full. Buffering and flow control are StreamTransport's.
 internal abstract unsafe partial class StreamConnection
 {
     /// <summary>Iovecs gathered per <c>sendmsg</c>; 64 pieces cover a megabyte of chunks, and more just loop.</summary>
@@ -15,23 +16,6 @@ internal abstract unsafe partial class StreamConnection
 
     /// <summary>The most one <c>sendfile</c> is asked for (Linux caps a call just under 2 GiB anyway).</summary>
     private const long MaxSendFile = 1L << 30;
-
-    private readonly ProducerSlot _producer = new();
-
-    /// <summary>The registered producer (tests).</summary>
-    internal IProducer? Producer => _producer.Producer;
-
-    /// <inheritdoc />
-    public void Write(ReadOnlySpan<byte> data)
-    {
-        _thread.Check(nameof(Write), Owner);
-        if (_closed || _aborting || _writeShutDown || data.IsEmpty) return;
-        _buffer.Append(data);
-        EnsureFlushScheduled();
-        _producer.Written(_buffer.Count, _highWaterMark);
-        // The limit bounds memory: file regions waiting in the buffer hold none.
-        if (_buffer.Count - _buffer.FileBytes > _writeBufferLimit) WriteBufferFull();
-    }
 
     /// <inheritdoc />
     public void WriteFile(SafeFileHandle file, long offset, long count)
@@ -46,58 +30,13 @@ internal abstract unsafe partial class StreamConnection
         }
         _buffer.AppendFile(file, offset, count);
         EnsureFlushScheduled();
-        _producer.Written(_buffer.Count, _highWaterMark);
-    }
-
-    private void WriteBufferFull()
-    {
-        if (WriteBufferPolicy == WriteBufferPolicy.Close)
-        {
-            Abort(new WriteBufferFullException(_writeBufferLimit));
-        }
-        else if (!_readingPausedByBuffer)
-        {
-            _readingPausedByBuffer = true;
-            UpdateInterest();
-        }
+        _producer.Written(_buffer.Count, HighWaterMark);
     }
 
     /// <inheritdoc />
-    public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
+    public sealed override void Flush()
     {
-        ArgumentNullException.ThrowIfNull(data);
-        _thread.Check(nameof(WriteSequence), Owner);
-        foreach (var chunk in data) Write(chunk.Span);
-    }
-
-    /// <inheritdoc />
-    public void RegisterProducer(IProducer producer, bool streaming)
-    {
-        _thread.Check(nameof(RegisterProducer), Owner);
-        if (_producer.Register(producer, streaming, _closed)) _producer.Written(_buffer.Count, _highWaterMark);
-    }
-
-    public void UnregisterProducer()
-    {
-        _thread.Check(nameof(UnregisterProducer), Owner);
-        _producer.Unregister();
-        // A close (or half-close) was waiting for the producer to finish: let the flush phase complete it.
-        if (!_closed && (_disconnecting || _writeShutdownRequested)) EnsureFlushScheduled();
-    }
-
-    public void Flush()
-    {
-        _flushScheduled = false;
-        if (_closed || _writableWanted) return;
-        WriteOut();
-    }
-
-    private void EnsureFlushScheduled()
-    {
-        // While Writable interest is on, readiness will write; the flush phase would only find the kernel still full.
-        if (_flushScheduled || _writableWanted || _closed) return;
-        _flushScheduled = true;
-        _loop.ScheduleFlush(this);
+        if (FlushDue()) WriteOut();
     }
 
     /// <summary>Sends until the buffer is empty or the kernel is full, then applies what follows from that.</summary>
@@ -173,58 +112,10 @@ internal abstract unsafe partial class StreamConnection
         return true;
     }
 
-    /// <summary>
-    /// After bytes left: resume a paused producer at the low-water mark; once empty, ask a pull producer for more, or
-    /// finish a pending close or half-close (Twisted's <c>doWrite</c> order: the producer first).
-    /// </summary>
-    private void AfterSend()
-    {
-        if (_readingPausedByBuffer && _buffer.Count <= _lowWaterMark)
-        {
-            _readingPausedByBuffer = false;
-            UpdateInterest();
-        }
-        bool called;
-        try
-        {
-            called = _producer.Drained(_buffer.Count, _lowWaterMark);
-        }
-        catch (Exception ex)
-        {
-            Fail($"producer {_producer.Producer}.ResumeProducing", ex);
-            return;
-        }
-        if (called || _buffer.Count > 0) return;
-        if (_disconnecting && !_aborting)
-        {
-            CloseNow(Net.Protocol.ConnectionDone, abortive: false);
-        }
-        else if (_writeShutdownRequested && !_writeShutDown)
-        {
-            ShutdownWrite();
-        }
-    }
-
-    private void ShutdownWrite()
-    {
-        _writeShutDown = true;
-        // ENOTCONN here means the peer already reset the connection; reading will report that.
-        SocketNative.Shutdown(_fd, SocketNative.SHUT_WR);
-        if (_protocol is not IHalfCloseableProtocol halfCloseable) return;
-        try
-        {
-            halfCloseable.WriteConnectionLost();
-        }
-        catch (Exception ex)
-        {
-            Fail($"{LogPrefix}.WriteConnectionLost", ex);
-        }
-    }
-
     private void SetWritableWanted(bool wanted)
     {
-        if (_writableWanted == wanted || _closed) return;
-        _writableWanted = wanted;
+        if (_sendBlocked == wanted || _closed) return;
+        _sendBlocked = wanted;
         UpdateInterest();
     }
 }

@@ -1,33 +1,37 @@
 using Twine.Reactors.Io;
-using Twine.Native;
 using System.Net;
 using Twine.Defer;
 using Twine.Logging;
-using Twine.Net.Native;
 
 namespace Twine.Net.Sockets;
 
 /// <summary>
-/// The socket half of an outgoing stream connector (TCP or Unix): runs a <see cref="ConnectAttempt"/> per
-/// <see cref="Connector.Connect"/>, then wraps the connected socket in a transport and reports to the
+/// An outgoing stream connector (TCP or Unix) on either socket layer: works out where to connect, has the layer's
+/// <see cref="SocketDialer"/> connect, then builds the protocol for the new transport and reports to the
 /// <see cref="Connector"/> state machine, which tells the <see cref="ClientFactory"/> (PF4).
 /// </summary>
 internal abstract class StreamConnector : Connector
 {
-    private ConnectAttempt? _attempt;
-    private StreamConnection? _connection;
+    private readonly SocketDialer _dialer;
+    private readonly Action<StreamTransport> _onConnected;
+    private readonly Action<Exception> _onFailed;
+    private PendingConnect? _attempt;
+    private StreamTransport? _connection;
     private int _generation;
 
-    protected StreamConnector(IIoLoop loop, ClientFactory factory, TimeSpan? timeout)
-        : base(factory, timeout, loop) => Loop = loop;
+    protected StreamConnector(IIoLoop loop, SocketDialer dialer, ClientFactory factory, TimeSpan? timeout)
+        : base(factory, timeout, loop)
+    {
+        Loop = loop;
+        _dialer = dialer;
+        _onConnected = OnConnected;
+        _onFailed = OnFailed;
+    }
 
     protected IIoLoop Loop { get; }
 
     /// <summary>The established connection's transport, while connected.</summary>
-    internal StreamConnection? Connection => _connection;
-
-    /// <summary>Counts attempts, so a late result (a host-name lookup finishing after a cancel) is recognised as stale.</summary>
-    protected int Generation => _generation;
+    internal StreamTransport? Connection => _connection;
 
     protected sealed override void BeginAttempt()
     {
@@ -41,9 +45,6 @@ internal abstract class StreamConnector : Connector
     /// </summary>
     protected abstract void Resolve(int generation);
 
-    /// <summary>Wraps the connected socket in the right kind of transport.</summary>
-    protected abstract StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer);
-
     /// <summary>A local address to bind before connecting, if any.</summary>
     protected virtual EndPoint? BindAddress => null;
 
@@ -51,8 +52,7 @@ internal abstract class StreamConnector : Connector
     protected void ConnectTo(int generation, EndPoint target)
     {
         if (generation != _generation || State != ConnectorState.Connecting) return;
-        _attempt = new ConnectAttempt(Loop, target, BindAddress, OnConnected, OnFailed);
-        _attempt.Start();
+        _attempt = _dialer.Dial(Loop, target, BindAddress, _onConnected, _onFailed);
     }
 
     /// <summary>Reports that attempt <paramref name="generation"/> failed before a socket was made (from a later turn).</summary>
@@ -77,20 +77,19 @@ internal abstract class StreamConnector : Connector
         ConnectionFailed(new Failure(reason));
     }
 
-    private void OnConnected(int fd, EndPoint host, EndPoint peer)
+    private void OnConnected(StreamTransport connection)
     {
         _attempt = null;
-        var connection = CreateConnection(fd, host, peer);
         IProtocol? protocol;
         try
         {
-            protocol = BuildProtocol(peer);
+            protocol = BuildProtocol(connection.Peer);
         }
         catch (Exception ex)
         {
             var failure = new Failure(ex);
             Log.Error(LogEventId.BuildProtocolFailed, typeof(StreamConnector), $"Unhandled error in {Factory}.BuildProtocol for {this}; closing the connection", failure);
-            LibC.Close(fd);
+            connection.CloseNow(failure, abortive: false);   // never started: only its socket closes
             ConnectionFailed(failure);
             return;
         }

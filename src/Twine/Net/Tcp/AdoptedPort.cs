@@ -43,15 +43,15 @@ internal sealed unsafe class AdoptedPort : StreamPort
             int flags = SocketNative.Fcntl(fd, SocketNative.F_GETFL, 0);
             if (flags < 0 || SocketNative.Fcntl(fd, SocketNative.F_SETFL, flags | SocketNative.O_NONBLOCK) < 0)
                 throw new CannotListenException($"fd {fileDescriptor}", SocketErrors.ToSocketException(SocketNative.LastError));
-            var port = new AdoptedPort(loop, factory, family == AddressFamily.Unix);
-            port.StartListening(fd);
-            return port;
         }
         catch
         {
             LibC.Close(fd);
             throw;
         }
+        var port = new AdoptedPort(loop, factory, family == AddressFamily.Unix);
+        port.StartListening(fd);   // closes the duplicate if the factory cannot start
+        return port;
     }
 
     /// <summary>Refuses, with a message naming the problem, a descriptor that is not a listening stream socket of <paramref name="family"/>.</summary>

@@ -9,7 +9,7 @@ namespace Twine.Net.Tcp;
 
 /// <summary>
 /// <see cref="IReactorTcp.ConnectTcp"/>'s connector: resolves a host name on the reactor's thread pool (an address
-/// literal needs no lookup), then connects without blocking.
+/// literal needs no lookup), then connects with the socket layer's <see cref="SocketDialer"/>.
 /// </summary>
 internal sealed class TcpConnector : StreamConnector
 {
@@ -18,8 +18,11 @@ internal sealed class TcpConnector : StreamConnector
     private readonly IPEndPoint? _bindAddress;
     private readonly IReactorThreads _resolver;
 
-    public TcpConnector(IIoLoop loop, IReactorThreads resolver, string host, int port, ClientFactory factory, TimeSpan? timeout, IPEndPoint? bindAddress)
-        : base(loop, factory, timeout)
+    /// <summary>The native layer's way to connect: the descriptor becomes a <see cref="TcpConnection"/>.</summary>
+    internal static readonly SocketDialer NativeDialer = new NativeDialer(static (loop, fd, host, peer) => new TcpConnection(loop, fd, host, peer));
+
+    public TcpConnector(IIoLoop loop, IReactorThreads resolver, string host, int port, ClientFactory factory, TimeSpan? timeout, IPEndPoint? bindAddress, SocketDialer dialer)
+        : base(loop, dialer, factory, timeout)
     {
         _host = host;
         _port = port;
@@ -32,9 +35,6 @@ internal sealed class TcpConnector : StreamConnector
     public override EndPoint Destination { get; }
 
     protected override EndPoint? BindAddress => _bindAddress;
-
-    protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
-        new TcpConnection(Loop, fd, host, peer);
 
     protected override void Resolve(int generation)
     {

@@ -15,23 +15,24 @@ internal sealed class TcpPort : StreamPort
     public static TcpPort Listen(IIoLoop loop, int port, IProtocolFactory factory, int backlog, string interfaceAddress, bool reusePort = false)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        var (local, description) = LocalAddress(port, interfaceAddress);
+        int fd = BoundSocket.Create(local, SocketNative.SOCK_STREAM, reuseAddress: true, backlog, description, reusePort);
+        var listening = new TcpPort(loop, factory);
+        listening.StartListening(fd);   // closes the socket if the factory cannot start
+        return listening;
+    }
+
+    /// <summary>
+    /// Checks a port number and interface (of <c>ListenTcp</c> or <c>ListenUdp</c>, on either socket layer); returns
+    /// the address to bind and how errors name it.
+    /// </summary>
+    internal static (IPEndPoint Local, string Description) LocalAddress(int port, string interfaceAddress)
+    {
         ArgumentNullException.ThrowIfNull(interfaceAddress);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         var local = new IPEndPoint(ParseInterface(interfaceAddress), port);
-        string description = $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}";
-        int fd = BoundSocket.Create(local, SocketNative.SOCK_STREAM, reuseAddress: true, backlog, description, reusePort);
-        var listening = new TcpPort(loop, factory);
-        try
-        {
-            listening.StartListening(fd);
-        }
-        catch
-        {
-            LibC.Close(fd);
-            throw;
-        }
-        return listening;
+        return (local, $"{(interfaceAddress.Length == 0 ? "any" : interfaceAddress)}:{port}");
     }
 
     /// <summary>"" is every IPv4 interface; otherwise an IPv4 or IPv6 literal ("::" for every IPv6 one).</summary>

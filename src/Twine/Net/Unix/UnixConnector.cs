@@ -12,8 +12,11 @@ internal sealed class UnixConnector : StreamConnector
     private readonly string _path;
     private readonly bool _checkPid;
 
-    public UnixConnector(IIoLoop loop, string path, ClientFactory factory, TimeSpan? timeout, bool checkPid)
-        : base(loop, factory, timeout)
+    /// <summary>The native layer's way to connect: the descriptor becomes a <see cref="UnixConnection"/>.</summary>
+    internal static readonly SocketDialer NativeDialer = new NativeDialer(static (loop, fd, host, peer) => new UnixConnection(loop, fd, host, peer));
+
+    public UnixConnector(IIoLoop loop, string path, ClientFactory factory, TimeSpan? timeout, bool checkPid, SocketDialer dialer)
+        : base(loop, dialer, factory, timeout)
     {
         _path = path;
         _checkPid = checkPid;
@@ -33,7 +36,4 @@ internal sealed class UnixConnector : StreamConnector
         }
         ConnectTo(generation, Destination);
     }
-
-    protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
-        new UnixConnection(Loop, fd, host, peer);
 }

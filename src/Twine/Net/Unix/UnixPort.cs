@@ -24,21 +24,30 @@ internal sealed class UnixPort : StreamPort
         _lock = lockFile;
     }
 
-    private static bool IsAbstract(string path) => path.StartsWith('\0');
+    /// <summary>True for a Linux abstract socket's name (a leading NUL): no file to chmod, lock or remove.</summary>
+    internal static bool IsAbstract(string path) => path.StartsWith('\0');
+
+    /// <summary>
+    /// Checks a path to listen on (on either socket layer) and, with <paramref name="wantPid"/>, takes its lock file,
+    /// removing the socket file a dead previous owner left behind. Null when no lock is wanted.
+    /// </summary>
+    /// <exception cref="CannotListenException">A live process holds the lock.</exception>
+    internal static UnixLockFile? Lock(string path, bool wantPid)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!wantPid || IsAbstract(path)) return null;
+        var lockFile = new UnixLockFile(path + ".lock");
+        if (!lockFile.TryLock()) throw new CannotListenException(path, new IOException("Cannot acquire lock: another live process holds " + path + ".lock."));
+        // The previous owner died holding the lock, so the socket file it left behind is garbage.
+        if (!lockFile.Clean) TryDelete(path);
+        return lockFile;
+    }
 
     /// <summary>Binds, sets the file mode, and listens; throws <see cref="CannotListenException"/> if the path cannot be used.</summary>
     public static UnixPort Listen(IIoLoop loop, string path, IProtocolFactory factory, int backlog, int mode, bool wantPid)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        UnixLockFile? lockFile = null;
-        if (wantPid && !IsAbstract(path))
-        {
-            lockFile = new UnixLockFile(path + ".lock");
-            if (!lockFile.TryLock()) throw new CannotListenException(path, new IOException("Cannot acquire lock: another live process holds " + path + ".lock."));
-            // The previous owner died holding the lock, so the socket file it left behind is garbage.
-            if (!lockFile.Clean) TryDelete(path);
-        }
+        var lockFile = Lock(path, wantPid);
         int fd = -1;
         try
         {
@@ -46,7 +55,9 @@ internal sealed class UnixPort : StreamPort
             if (!IsAbstract(path) && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));
             if (SocketNative.Listen(fd, backlog) != 0) throw SocketErrors.ToSocketException(SocketNative.LastError);
             var port = new UnixPort(loop, factory, path, lockFile);
-            port.StartListening(fd);
+            int listening = fd;
+            fd = -1;   // the port owns the socket now, and closes it (file and lock too) if the factory cannot start
+            port.StartListening(listening);
             return port;
         }
         catch (Exception ex)
@@ -64,13 +75,14 @@ internal sealed class UnixPort : StreamPort
     protected override StreamConnection CreateConnection(int fd, EndPoint host, EndPoint peer) =>
         new UnixConnection(Loop, fd, host, peer);
 
-    protected override void OnClosed()
+    private protected override void OnClosed()
     {
         if (!IsAbstract(_path)) TryDelete(_path);
         _lock?.Unlock();
     }
 
-    private static void TryDelete(string path)
+    /// <summary>Removes a socket file, if it is still there and ours to remove.</summary>
+    internal static void TryDelete(string path)
     {
         try
         {
