@@ -20,7 +20,7 @@ namespace Twine.Net.Sockets;
 /// <para>Failures are local: a protocol that throws closes its own connection with that failure (logged), and no
 /// other connection notices.</para>
 /// </remarks>
-internal abstract unsafe partial class StreamConnection : ISocketTransport, IFileSendingTransport, ISwitchableTransport, IIoHandler, IFlushable
+internal abstract unsafe partial class StreamConnection : ISocketTransport, IFileSendingTransport, ISwitchableTransport, IIoHandler, IFlushable, IReactorThreadOwned
 {
     /// <summary>How the thread rule names a transport in its message.</summary>
     internal const string Owner = "this transport";
@@ -58,6 +58,9 @@ internal abstract unsafe partial class StreamConnection : ISocketTransport, IFil
         Host = host;
         Peer = peer;
     }
+
+    /// <inheritdoc />
+    ReactorThread? IReactorThreadOwned.OwnerThread => _thread;
 
     /// <summary>The socket's descriptor.</summary>
     internal int Fd => _fd;
