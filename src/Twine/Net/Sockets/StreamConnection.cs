@@ -20,7 +20,7 @@ namespace Twine.Net.Sockets;
 /// <para>Failures are local: a protocol that throws closes its own connection with that failure (logged), and no
 /// other connection notices.</para>
 /// </remarks>
-internal abstract unsafe partial class StreamConnection : ISocketTransport, IFileSendingTransport, ISwitchableTransport, IIoHandler, IFlushable, IReactorThreadOwned
+internal abstract unsafe partial class StreamConnection : ISocketTransport, IFileSendingTransport, ISwitchableTransport, IIoHandler, IFlushable, IReactorThreadOwned, IImmediateSend
 {
     /// <summary>How the thread rule names a transport in its message.</summary>
     internal const string Owner = "this transport";

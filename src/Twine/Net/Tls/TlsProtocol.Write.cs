@@ -17,6 +17,9 @@ public sealed partial class TlsProtocol
     private bool _writing;
     private bool _writeFailed;
 
+    /// <summary>Counts the session's writes to the transport below, so a read can tell it produced a handshake flight.</summary>
+    private long _ciphertextWrites;
+
     private IProducer? _producer;
     private TlsProducerMembrane? _membrane;
     private bool _producerPaused;
@@ -134,6 +137,7 @@ public sealed partial class TlsProtocol
     private void WriteCiphertext(ReadOnlySpan<byte> data)
     {
         if (_underlyingLost || _lost) return;
+        _ciphertextWrites++;
         _underlying!.Write(data);
     }
 
