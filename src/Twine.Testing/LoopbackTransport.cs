@@ -27,7 +27,8 @@ namespace Twine.Testing;
 public sealed class LoopbackTransport : ISwitchableTransport
 {
     private readonly ArrayBufferWriter<byte> _outgoing = new();
-    private readonly ArrayBufferWriter<byte> _incoming = new();
+    private ArrayBufferWriter<byte> _incoming = new();
+    private ArrayBufferWriter<byte>? _spare = new();
     private readonly ProducerSlot _producer = new();
     private bool _abortRequested;
     private bool _writeShutdownRequested;
@@ -172,10 +173,20 @@ public sealed class LoopbackTransport : ISwitchableTransport
             _incoming.Clear();
             return false;
         }
-        // Copy out first: the protocol may write (and so be re-entered by the pump's buffers) while it handles the data.
-        var data = _incoming.WrittenSpan.ToArray();
-        _incoming.Clear();
-        Protocol.DataReceived(data);
+        // Swap buffers first: the protocol may pump (and so receive more) while it handles the data. Reusing the two
+        // buffers keeps the pump itself from allocating, so tests can measure what a protocol allocates per message.
+        var data = _incoming;
+        _incoming = _spare ?? new ArrayBufferWriter<byte>();
+        _spare = null;
+        try
+        {
+            Protocol.DataReceived(data.WrittenSpan);
+        }
+        finally
+        {
+            data.ResetWrittenCount();
+            _spare = data;
+        }
         return true;
     }
 

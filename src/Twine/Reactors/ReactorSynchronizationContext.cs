@@ -1,3 +1,6 @@
+using Twine.Reactors.Io;
+using Twine.Threading;
+
 namespace Twine.Reactors;
 
 /// <summary>
@@ -19,12 +22,15 @@ namespace Twine.Reactors;
 /// <c>await</c> and <c>Deferred.FromTask</c> need. Work for the reactor from elsewhere goes through
 /// <see cref="Reactor.CallFromThread(Action)"/> (the <c>IReactorFromThreads</c> role), not through this type.
 /// </remarks>
-internal sealed class ReactorSynchronizationContext : SynchronizationContext
+internal sealed class ReactorSynchronizationContext : SynchronizationContext, IReactorThreadOwned
 {
     internal ReactorSynchronizationContext(Reactor reactor) => Reactor = reactor;
 
     /// <summary>The reactor whose thread this context belongs to.</summary>
     public Reactor Reactor { get; }
+
+    /// <summary>The reactor's thread: what a layer made inside the running loop (TLS over a portable socket) checks against.</summary>
+    ReactorThread? IReactorThreadOwned.OwnerThread => ((IIoLoop)Reactor).Thread;
 
     /// <summary>Queues <paramref name="d"/> to run on the reactor thread (from any thread; FIFO with other thread calls).</summary>
     public override void Post(SendOrPostCallback d, object? state)

@@ -17,7 +17,7 @@ public sealed class ReactorThreadRuleTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Runs <paramref name="action"/> on a new thread and returns what it threw (the caller waits for it: no sleeping).</summary>
-    private static Exception? OnOtherThread(Action action)
+    internal static Exception? OnOtherThread(Action action)
     {
         Exception? thrown = null;
         var thread = new Thread(() =>
@@ -36,7 +36,7 @@ public sealed class ReactorThreadRuleTests : IDisposable
         return thrown;
     }
 
-    private static void AssertRuleBroken(Exception? thrown, string member)
+    internal static void AssertRuleBroken(Exception? thrown, string member)
     {
         var e = Assert.IsType<InvalidOperationException>(thrown);
         Assert.StartsWith($"Twine: {member} was called from thread ", e.Message);
@@ -204,7 +204,7 @@ public sealed class ReactorThreadRuleTests : IDisposable
     }
 
     /// <summary>A push producer that never produces: only its registration matters here.</summary>
-    private sealed class IdleProducer : IPushProducer
+    internal sealed class IdleProducer : IPushProducer
     {
         public void PauseProducing() { }
         public void ResumeProducing() { }

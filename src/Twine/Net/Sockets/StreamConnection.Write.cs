@@ -39,16 +39,35 @@ internal abstract unsafe partial class StreamConnection
         if (FlushDue()) WriteOut();
     }
 
+    /// <inheritdoc />
+    public void SendNow()
+    {
+        _thread.Check(nameof(SendNow), Owner);
+        // With Writable interest on, the kernel is full: readiness will send. The flush already scheduled (if any)
+        // stays scheduled and runs AfterSend once, as it would have without this call.
+        if (_closed || _sendBlocked || _buffer.Count == 0) return;
+        SendBuffered();
+    }
+
     /// <summary>Sends until the buffer is empty or the kernel is full, then applies what follows from that.</summary>
     private void WriteOut()
     {
-        if (_descriptorsOut is { Count: > 0 } && !SendQueuedDescriptors()) return;
+        if (SendBuffered()) AfterSend();
+    }
+
+    /// <summary>
+    /// Sends until the buffer is empty or the kernel is full, and asks for Writable readiness if bytes remain. Returns
+    /// false if the connection closed on the way (the peer is gone, a file failed).
+    /// </summary>
+    private bool SendBuffered()
+    {
+        if (_descriptorsOut is { Count: > 0 } && !SendQueuedDescriptors()) return false;
         var iov = stackalloc SocketNative.IoVec[IovPerSend];
         while (_buffer.Count > 0)
         {
             if (_buffer.HeadFile is { } region)
             {
-                if (!SendFileRegion(region, out bool full)) return;
+                if (!SendFileRegion(region, out bool full)) return false;
                 if (full) break;
                 continue;
             }
@@ -62,13 +81,13 @@ internal abstract unsafe partial class StreamConnection
                 if (errno == Errno.EAGAIN) break;
                 // EPIPE / ECONNRESET: the peer is gone; what is buffered can never be delivered.
                 CloseNow(new Failure(SocketErrors.Lost(errno)), abortive: false);
-                return;
+                return false;
             }
             _buffer.Consume(sent);
             if (sent < total) break;   // a short write: the kernel's buffer is full
         }
         SetWritableWanted(_buffer.Count > 0);
-        AfterSend();
+        return true;
     }
 
     /// <summary>

@@ -22,10 +22,13 @@ namespace Twine.Net.Sockets;
 /// <para>Failures are local: a protocol that throws closes its own connection with that failure (logged), and no
 /// other connection notices.</para>
 /// </remarks>
-internal abstract partial class StreamTransport : ISocketTransport, ISwitchableTransport, IIoHandler, IFlushable
+internal abstract partial class StreamTransport : ISocketTransport, ISwitchableTransport, IIoHandler, IFlushable, IReactorThreadOwned
 {
     /// <summary>How the thread rule names a transport in its message.</summary>
     internal const string Owner = "this transport";
+
+    /// <inheritdoc />
+    ReactorThread? IReactorThreadOwned.OwnerThread => _thread;
 
     private protected readonly IIoLoop _loop;
     private protected readonly ReactorThread _thread;

@@ -19,6 +19,7 @@ public sealed partial class TlsProtocol
     /// <summary>Stops delivering plaintext (and reading ciphertext from the transport) until <see cref="ResumeProducing"/>.</summary>
     public void PauseProducing()
     {
+        CheckOwner(nameof(PauseProducing));
         if (_lost || _readingPaused) return;
         _readingPaused = true;
         // Before the handshake completes the session must keep reading; the pause takes hold when it does.
@@ -28,6 +29,7 @@ public sealed partial class TlsProtocol
     /// <summary>Delivers plaintext again.</summary>
     public void ResumeProducing()
     {
+        CheckOwner(nameof(ResumeProducing));
         if (_lost || !_readingPaused) return;
         _readingPaused = false;
         if (_handshakeDone && !_underlyingLost) Underlying.ResumeProducing();

@@ -17,6 +17,9 @@ public sealed partial class TlsProtocol
     private bool _writing;
     private bool _writeFailed;
 
+    /// <summary>Counts the session's writes to the transport below, so a read can tell it produced a handshake flight.</summary>
+    private long _ciphertextWrites;
+
     private IProducer? _producer;
     private TlsProducerMembrane? _membrane;
     private bool _producerPaused;
@@ -37,6 +40,7 @@ public sealed partial class TlsProtocol
     /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
+        CheckOwner(nameof(Write));
         if (!Writable || data.IsEmpty) return;
         _plain.Write(data);
         FlushPlaintext();
@@ -46,6 +50,7 @@ public sealed partial class TlsProtocol
     /// <inheritdoc />
     public void WriteSequence(IEnumerable<ReadOnlyMemory<byte>> data)
     {
+        CheckOwner(nameof(WriteSequence));
         ArgumentNullException.ThrowIfNull(data);
         if (!Writable) return;
         // One record sequence for the lot: buffered first, then encrypted in one go.
@@ -132,6 +137,7 @@ public sealed partial class TlsProtocol
     private void WriteCiphertext(ReadOnlySpan<byte> data)
     {
         if (_underlyingLost || _lost) return;
+        _ciphertextWrites++;
         _underlying!.Write(data);
     }
 
@@ -143,6 +149,7 @@ public sealed partial class TlsProtocol
     /// <exception cref="ArgumentException">The producer does not implement the interface <paramref name="streaming"/> calls for.</exception>
     public void RegisterProducer(IProducer producer, bool streaming)
     {
+        CheckOwner(nameof(RegisterProducer));
         ArgumentNullException.ThrowIfNull(producer);
         if (_producer is not null)
             throw new InvalidOperationException($"Cannot register producer {producer}, because producer {_producer} was never unregistered.");
@@ -166,6 +173,7 @@ public sealed partial class TlsProtocol
     /// <inheritdoc />
     public void UnregisterProducer()
     {
+        CheckOwner(nameof(UnregisterProducer));
         if (_producer is null) throw new InvalidOperationException("Cannot unregister a producer unless one is registered.");
         _producer = null;
         _membrane = null;
@@ -256,9 +264,9 @@ public sealed partial class TlsProtocol
     }
 
     /// <summary>Sends what is pending, then close_notify, then closes the transport below (cleanly).</summary>
-
     public void LoseConnection()
     {
+        CheckOwner(nameof(LoseConnection));
         if (_lost || _disconnecting) return;
         _disconnecting = true;
         TryFinishClose();
@@ -270,6 +278,7 @@ public sealed partial class TlsProtocol
     /// </summary>
     public void LoseWriteConnection()
     {
+        CheckOwner(nameof(LoseWriteConnection));
         if (_lost || _writeShutdownRequested) return;
         _writeShutdownRequested = true;
         TryFinishClose();
@@ -278,6 +287,7 @@ public sealed partial class TlsProtocol
     /// <summary>Closes at once, discarding what is pending and without close_notify (the peer sees a truncation).</summary>
     public void AbortConnection()
     {
+        CheckOwner(nameof(AbortConnection));
         if (_lost || _aborted) return;
         _aborted = true;
         _disconnecting = true;

@@ -1,3 +1,5 @@
+using Twine.Threading;
+
 namespace Twine.Net.Tls;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class TlsTransportExtensions
 {
     /// <summary>Starts TLS as the server on <paramref name="transport"/>.</summary>
     /// <exception cref="NotSupportedException">The transport cannot switch protocols (it is not an <see cref="ISwitchableTransport"/>).</exception>
-    /// <exception cref="InvalidOperationException">TLS is already running on it, or the connection is closing.</exception>
+    /// <exception cref="InvalidOperationException">TLS is already running on it, the connection is closing, or the call is not on the reactor thread.</exception>
     public static ITlsTransport StartTls(this ITransport transport, TlsServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -33,7 +35,7 @@ public static class TlsTransportExtensions
 
     /// <summary>Starts TLS as the client on <paramref name="transport"/>.</summary>
     /// <exception cref="NotSupportedException">The transport cannot switch protocols (it is not an <see cref="ISwitchableTransport"/>).</exception>
-    /// <exception cref="InvalidOperationException">TLS is already running on it, or the connection is closing.</exception>
+    /// <exception cref="InvalidOperationException">TLS is already running on it, the connection is closing, or the call is not on the reactor thread.</exception>
     /// <exception cref="ArgumentException">The options verify the certificate but name no host.</exception>
     public static ITlsTransport StartTls(this ITransport transport, TlsClientOptions options)
     {
@@ -46,6 +48,8 @@ public static class TlsTransportExtensions
     private static ITlsTransport Start(ITransport transport, Func<IProtocol, TlsProtocol> create)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        // The thread rule (TH7): switching the connection's protocol is reactor state, like a write.
+        (transport as IReactorThreadOwned)?.OwnerThread?.Check(nameof(StartTls), "this transport");
         if (transport is ITlsTransport) throw new InvalidOperationException("TLS is already running on this connection.");
         if (transport is not ISwitchableTransport switchable)
             throw new NotSupportedException($"{transport.GetType().Name} cannot start TLS: it does not implement ISwitchableTransport.");
