@@ -7,8 +7,8 @@ namespace Twine.Web.WebSockets;
 /// between messages.
 /// </summary>
 /// <remarks>
-/// .NET's zlib does not expose the window size for compression, so this side always compresses with a 32 KiB window
-/// (15 bits). An offer that asks this side to compress with a smaller window (<c>server_max_window_bits</c> &lt; 15 to
+/// .NET 10's zlib does not expose the window size for compression (<c>ZLibCompressionOptions</c> has only the level
+/// and strategy; a window setting comes with .NET 11), so this side always compresses with a 32 KiB window (15 bits). An offer that asks this side to compress with a smaller window (<c>server_max_window_bits</c> &lt; 15 to
 /// a server, <c>client_max_window_bits</c> &lt; 15 imposed on a client that did not offer it) cannot be honoured and is
 /// declined; a limit on the peer's window costs nothing, because a 15-bit inflater reads any smaller window.
 /// </remarks>

@@ -118,6 +118,7 @@ def autobahn_offer(url, offers):
 
     factory = WebSocketClientFactory(url)
     factory.protocol = Offerer
+    patient(factory, client=True)
     factory.setProtocolOptions(
         perMessageCompressionOffers=[PerMessageDeflateOffer(request_max_window_bits=int(o[4:]) if o.startswith("smwb") else 0) for o in offers],
         perMessageCompressionAccept=lambda r: PerMessageDeflateResponseAccept(r) if isinstance(r, PerMessageDeflateResponse) else None)
@@ -159,9 +160,19 @@ def autobahn_protocols(base_server, base_client):
         def onClose(self, wasClean, code, reason):
             print("OK", getattr(self, "count", 0), flush=True)
             print("CLOSE", code, flush=True)
+            if not wasClean:
+                print("UNCLEAN", self.wasNotCleanReason, flush=True)
             self.factory.done()
 
     return Echo, Checker
+
+
+def patient(factory, client):
+    """Autobahn's closing-handshake timeouts default to 1 s, less than a busy CI machine can pause; these are only hang guards."""
+    if client:
+        factory.setProtocolOptions(openHandshakeTimeout=60, closeHandshakeTimeout=60, serverConnectionDropTimeout=60)
+    else:
+        factory.setProtocolOptions(openHandshakeTimeout=60, closeHandshakeTimeout=60)
 
 
 def deflate_server_options(factory):
@@ -189,6 +200,7 @@ def autobahn_twisted(mode, args, deflate):
         factory = WebSocketServerFactory()
         factory.protocol = Echo
         factory.setProtocolOptions(maxMessagePayloadSize=0, maxFramePayloadSize=0)
+        patient(factory, client=False)
         if deflate:
             deflate_server_options(factory)
         port = reactor.listenTCP(0, factory, interface="127.0.0.1")
@@ -199,6 +211,7 @@ def autobahn_twisted(mode, args, deflate):
         factory.protocol = Checker
         factory.sizes = sizes
         factory.done = lambda: reactor.callLater(0, reactor.stop)
+        patient(factory, client=True)
         if deflate:
             deflate_client_options(factory)
         connectWS(factory)
@@ -220,6 +233,7 @@ def autobahn_asyncio(mode, args, deflate):
         factory = WebSocketServerFactory()
         factory.protocol = Echo
         factory.setProtocolOptions(maxMessagePayloadSize=0, maxFramePayloadSize=0)
+        patient(factory, client=False)
         if deflate:
             deflate_server_options(factory)
         server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0))
@@ -234,6 +248,7 @@ def autobahn_asyncio(mode, args, deflate):
         factory.sizes = sizes
         done = loop.create_future()
         factory.done = lambda: done.done() or done.set_result(None)
+        patient(factory, client=True)
         if deflate:
             deflate_client_options(factory)
         loop.run_until_complete(loop.create_connection(factory, parsed.hostname, parsed.port))
