@@ -147,4 +147,67 @@ public class BfinalTests
         h.Send(frame[..(headerLength + first.Length)], frame[(headerLength + first.Length)..]);
         Assert.Equal(["Hello, world"], Texts(h));
     }
+
+    private static (byte[] Traffic, List<string> Texts) MixedTraffic(Random random)
+    {
+        var texts = new List<string>();
+        var frames = new List<byte[]>();
+        for (int i = 0; i < 5; i++)
+        {
+            var text = string.Concat(Enumerable.Repeat($"text {i} é€ ", random.Next(1, 60)));
+            texts.Add(text);
+            frames.Add(random.Next(3) switch
+            {
+                0 => Compressed(Finished(text)),
+                1 => Compressed([.. Finished(text), 0x00]),
+                _ => Compressed(WireFrames.Deflate(Encoding.UTF8.GetBytes(text))),
+            });
+        }
+        return (WireFrames.Concat([.. frames]), texts);
+    }
+
+    private static void SendInRandomPieces(ServerHarness h, byte[] bytes, Random random)
+    {
+        for (int pos = 0; pos < bytes.Length;)
+        {
+            int n = random.Next(1, Math.Min(64, bytes.Length - pos) + 1);
+            h.Send(bytes[pos..(pos + n)]);
+            pos += n;
+        }
+    }
+
+    [Fact]
+    public void FinishedAndFlushedMessagesMixedDecodeHoweverTheBytesAreSplit()
+    {
+        // A stream that ends with its frame ends in the last bytes of the frame's last piece, wherever the split falls.
+        var random = new Random(3);
+        for (int round = 0; round < 300; round++)
+        {
+            var h = new ServerHarness(extraHeaders: round % 2 == 0 ? Deflate : DeflateNoContext);
+            var (traffic, texts) = MixedTraffic(random);
+            SendInRandomPieces(h, traffic, random);
+            Assert.Equal(texts, Texts(h));
+        }
+    }
+
+    [Fact]
+    public void MutatedFinishedStreamsGiveMessagesOrOneValidClose()
+    {
+        var random = new Random(4);
+        for (int round = 0; round < 1000; round++)
+        {
+            var h = new ServerHarness(extraHeaders: Deflate);
+            var (traffic, _) = MixedTraffic(random);
+            for (int m = random.Next(1, 4); m > 0; m--) traffic[random.Next(traffic.Length)] ^= (byte)(1 << random.Next(8));
+            SendInRandomPieces(h, traffic, random);
+            var closes = h.Written().Where(f => f.Opcode == 8).ToList();
+            Assert.True(closes.Count <= 1, "at most one close frame");
+            if (closes.Count == 1)
+            {
+                int code = closes[0].CloseCode;     // a mutated frame may itself be a close, echoed with its own code
+                Assert.True(code == Twine.Web.WebSockets.WebSocketCloseCode.NoStatus || Twine.Web.WebSockets.WebSocketCloseCode.IsValidOnWire(code), $"close code {code}");
+            }
+            Assert.All(h.Protocol.Messages, x => Assert.True(System.Text.Unicode.Utf8.IsValid(x.Payload)));
+        }
+    }
 }
