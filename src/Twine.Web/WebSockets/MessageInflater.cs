@@ -31,9 +31,6 @@ internal sealed class MessageInflater : IDisposable
 
     public MessageInflater() => _inflate = new DeflateStream(_input, CompressionMode.Decompress, leaveOpen: true);
 
-    /// <summary>How many times the peer's deflate stream has ended (BFINAL) and a fresh one was started.</summary>
-    public int StreamsEnded { get; private set; }
-
     /// <summary>
     /// Decompresses <paramref name="compressed"/>; <paramref name="sink"/> gets each piece of output and returns false
     /// to stop (the message is being failed).
@@ -95,7 +92,6 @@ internal sealed class MessageInflater : IDisposable
     {
         _inflate.Dispose();
         _inflate = new DeflateStream(_input, CompressionMode.Decompress, leaveOpen: true);
-        StreamsEnded++;
     }
 
     public void Dispose() => _inflate.Dispose();

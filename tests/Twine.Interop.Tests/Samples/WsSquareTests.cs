@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Twine.Interop.Tests.Amp;
 using Twine.Interop.Tests.Peers;
@@ -87,48 +86,18 @@ public sealed class WsSquareTests
     [Fact]
     public void AutobahnClientScript_CallsTheTwineServer()
     {
-        ChildProcess? client = null;
-        try
-        {
-            AmpInterop.Run(async reactor =>
-            {
-                var port = await WsSquare.Program.Listen(reactor, "tcp:0:interface=127.0.0.1", Unit);
-                TwistedPeer.RequireTwisted();
-                client = new ChildProcess(TwistedPeer.Python,
-                    ["-u", Path.Combine(AppContext.BaseDirectory, "square_ws_client.py"), $"ws://127.0.0.1:{PortOf(port)}/square", "3", "1", "2", "-5"],
-                    environment: new Dictionary<string, string?> { ["PYTHONNOUSERSITE"] = "1", ["PYTHONPATH"] = null });
-                var exited = new Twine.Defer.Deferred<Twine.Unit>();
-                client.OnExit(() => reactor.CallFromThread(() => exited.Callback(Twine.Unit.Value)));
-                await exited;
-                await port.StopListening();
-            }, () => client?.Report() ?? "");
-            client!.WaitForExit();
-            Assert.True(client.ExitCode == 0, $"square_ws_client.py exited with {client.ExitCode}{client.Report()}");
-            var lines = client.Lines;
-            Assert.Equal("asking for the squares of 3, 1, 2, -5 all at once", lines[0]);
-            Assert.Contains("SlowSquare(3) = 9", lines);
-            Assert.Contains("SlowSquare(1) = 1", lines);
-            Assert.Contains("SlowSquare(2) = 4", lines);
-            Assert.Contains("SlowSquare(-5) refused: cannot wait -5 units of time", lines);
-            Assert.Contains(lines, l => l.StartsWith("answered in the order ", StringComparison.Ordinal));
-        }
-        finally
-        {
-            client?.Dispose();
-        }
+        var lines = SquareSampleRuns.RunClientScript(reactor => WsSquare.Program.Listen(reactor, "tcp:0:interface=127.0.0.1", Unit),
+            "square_ws_client.py", port => [$"ws://127.0.0.1:{port}/square", "3", "1", "2", "-5"]);
+        Assert.Equal("asking for the squares of 3, 1, 2, -5 all at once", lines[0]);
+        Assert.Contains("SlowSquare(3) = 9", lines);
+        Assert.Contains("SlowSquare(1) = 1", lines);
+        Assert.Contains("SlowSquare(2) = 4", lines);
+        Assert.Contains("SlowSquare(-5) refused: cannot wait -5 units of time", lines);
+        Assert.Contains(lines, l => l.StartsWith("answered in the order ", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Demo_AsTheReadmeRunsIt()
-    {
-        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        using var demo = new ChildProcess(host, [Path.Combine(AppContext.BaseDirectory, "WsSquare.dll"), "--unit", "0.05"]);
-        demo.WaitForExit();
-        Assert.True(demo.ExitCode == 0, $"WsSquare exited with {demo.ExitCode}{demo.Report()}");
-        Assert.Equal("asking for the squares of 3, 1, 4, 2, all at once", demo.Lines[0]);
-        Assert.Equal(["SlowSquare(1) = 1", "SlowSquare(2) = 4", "SlowSquare(3) = 9", "SlowSquare(4) = 16"], demo.Lines.Skip(1).Take(4).Order());
-        Assert.StartsWith("answered in the order ", demo.Lines[5], StringComparison.Ordinal);
-    }
+    public void Demo_AsTheReadmeRunsIt() => SquareSampleRuns.RunDemo("WsSquare.dll");
 
     [Fact]
     public void ABadCommandLineExitsWith2()

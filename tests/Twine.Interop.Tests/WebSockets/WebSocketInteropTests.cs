@@ -1,9 +1,6 @@
-using System.Net;
 using System.Text;
 using Twine.Defer;
 using Twine.Interop.Tests.Framing;
-using Twine.Interop.Tests.Peers;
-using Twine.Net;
 using Twine.Web.WebSockets;
 
 namespace Twine.Interop.Tests.WebSockets;
@@ -27,23 +24,6 @@ public class WebSocketInteropTests
         return data;
     }
 
-    private sealed class Echo : WebSocketServerProtocol
-    {
-        public bool Compressed { get; private set; }
-
-        public override Deferred? OnOpen()
-        {
-            Compressed = IsCompressed;
-            return null;
-        }
-
-        public override Deferred? OnMessage(byte[] payload, bool isBinary)
-        {
-            SendMessage(payload, isBinary);
-            return null;
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Peers))]
     public void PeerClientAgainstTwineServer(string library, bool deflate) => RunPeerClient(library, deflate, WsPeers.Sizes(library), autoFragmentSize: 0);
@@ -54,37 +34,16 @@ public class WebSocketInteropTests
     public void PeerClientAgainstFragmentingTwineServer(string library, bool deflate) =>
         RunPeerClient(library, deflate, [0, 1, 126, 16 * 1024, 16 * 1024 + 1, 65536, 1 << 20], autoFragmentSize: 16 * 1024);
 
-    private static void RunPeerClient(string library, bool deflate, int[] sizes, int autoFragmentSize)
-    {
-        using var reactor = InteropReactor.Create();
-        ChildProcess? client = null;
-        var servers = new List<Echo>();
-        var factory = new WebSocketServerFactory(reactor, () =>
+    private static void RunPeerClient(string library, bool deflate, int[] sizes, int autoFragmentSize) => TwineEcho.RunPeerClient(
+        new WebSocketOptions { MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate, AutoFragmentSize = autoFragmentSize },
+        url => WsPeers.Start(library, ["client", url, .. sizes.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), deflate ? "--deflate" : "plain"]),
+        (client, servers) =>
         {
-            var e = new Echo();
-            servers.Add(e);
-            return e;
-        }, new WebSocketOptions { MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate, AutoFragmentSize = autoFragmentSize });
-        reactor.CallWhenRunning(() => WebSocket.Listen(reactor, "tcp:0:interface=127.0.0.1", factory).AddCallback(port =>
-        {
-            var url = $"ws://127.0.0.1:{((IPEndPoint)port.Host).Port}/echo";
-            client = WsPeers.Start(library, ["client", url, .. sizes.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), deflate ? "--deflate" : "plain"]);
-            client.OnExit(() => InteropReactor.StopSoon(reactor));
-        }));
-        try
-        {
-            InteropReactor.RunGuarded(reactor, () => client?.Report() ?? ".");
-            client!.WaitForExit();
             var lines = client.Lines;
             Assert.True(lines.Contains($"OK {sizes.Length * 2}"), $"the {library} client did not get every echo{client.Report()}");
             Assert.Contains("CLOSE 1000", lines);
             Assert.Equal(deflate, Assert.Single(servers).Compressed);
-        }
-        finally
-        {
-            client?.Dispose();
-        }
-    }
+        });
 
     private sealed class Checker(Queue<(byte[] Payload, bool IsBinary)> queue, Action<string> done) : WebSocketClientProtocol
     {

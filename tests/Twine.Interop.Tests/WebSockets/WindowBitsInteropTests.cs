@@ -1,9 +1,3 @@
-using System.Net;
-using Twine.Defer;
-using Twine.Interop.Tests.Framing;
-using Twine.Interop.Tests.Peers;
-using Twine.Web.WebSockets;
-
 namespace Twine.Interop.Tests.WebSockets;
 
 /// <summary>
@@ -13,23 +7,6 @@ namespace Twine.Interop.Tests.WebSockets;
 /// </summary>
 public class WindowBitsInteropTests
 {
-    private sealed class Echo : WebSocketServerProtocol
-    {
-        public bool Compressed { get; private set; }
-
-        public override Deferred? OnOpen()
-        {
-            Compressed = IsCompressed;
-            return null;
-        }
-
-        public override Deferred? OnMessage(byte[] payload, bool isBinary)
-        {
-            SendMessage(payload, isBinary);
-            return null;
-        }
-    }
-
     [Theory]
     [InlineData("websockets", "smwb10", false)]
     [InlineData("websockets", "smwb10,plain", true)]
@@ -39,24 +16,8 @@ public class WindowBitsInteropTests
     [InlineData("autobahn-twisted", "smwb12,smwb15", true)]
     public void AnOfferOfASmallServerWindowIsDeclinedAndTheHandshakeSucceeds(string library, string offers, bool compressed)
     {
-        using var reactor = InteropReactor.Create();
-        ChildProcess? client = null;
-        var servers = new List<Echo>();
-        var factory = new WebSocketServerFactory(reactor, () =>
+        TwineEcho.RunPeerClient(null, url => WsPeers.Start(library, ["offer", url, offers]), (client, servers) =>
         {
-            var e = new Echo();
-            servers.Add(e);
-            return e;
-        });
-        reactor.CallWhenRunning(() => WebSocket.Listen(reactor, "tcp:0:interface=127.0.0.1", factory).AddCallback(port =>
-        {
-            client = WsPeers.Start(library, ["offer", $"ws://127.0.0.1:{((IPEndPoint)port.Host).Port}/echo", offers]);
-            client.OnExit(() => InteropReactor.StopSoon(reactor));
-        }));
-        try
-        {
-            InteropReactor.RunGuarded(reactor, () => client?.Report() ?? ".");
-            client!.WaitForExit();
             var lines = client.Lines;
             Assert.True(lines.Contains("OK 1") && lines.Contains("CLOSE 1000"), $"the {library} client did not complete{client.Report()}");
             // Twine compresses with 15 bits: an answer states no window, or 15 when the accepted offer named one.
@@ -66,10 +27,6 @@ public class WindowBitsInteropTests
             Assert.DoesNotMatch("server_max_window_bits=(9|1[0-4])", extensions);
             Assert.Equal(offers.EndsWith("smwb15", StringComparison.Ordinal), extensions.Contains("server_max_window_bits=15", StringComparison.Ordinal));
             Assert.Equal(compressed, Assert.Single(servers).Compressed);
-        }
-        finally
-        {
-            client?.Dispose();
-        }
+        });
     }
 }
