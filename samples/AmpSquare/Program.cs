@@ -1,6 +1,5 @@
 using Twine;
 using Twine.Net.Endpoints;
-using System.Globalization;
 using Twine.Defer;
 using Twine.Net;
 using Twine.Protocols.Amp;
@@ -25,43 +24,24 @@ public static class Program
     public const string DefaultClientEndpoint = "tcp:host=127.0.0.1:port=7001";
     private static readonly long[] DefaultNumbers = [3, 1, 4, 2];
 
-    public static int Main(string[] args) => Reactor.React(async (reactor, argv) =>
-    {
-        var unit = TimeSpan.FromSeconds(0.5);
-        var rest = new List<string>();
-        for (var i = 0; i < argv.Length; i++)
+    public static int Main(string[] args) => SquareSamples.SquareCommandLine.Run(args, UsageText,
+        demo: async (reactor, unit) =>
         {
-            if (argv[i] == "--unit" && i + 1 < argv.Length) unit = TimeSpan.FromSeconds(double.Parse(argv[++i], CultureInfo.InvariantCulture));
-            else if (argv[i] is "-h" or "--help")
-            {
-                Console.WriteLine(UsageText);
-                return;
-            }
-            else rest.Add(argv[i]);
-        }
-        switch (rest.ToArray())
+            var demoPort = await Listen(reactor, "tcp:0:interface=127.0.0.1", unit);
+            await AskConcurrently(reactor, $"tcp:host=127.0.0.1:port={PortOf(demoPort)}", DefaultNumbers, Console.Out);
+            await demoPort.StopListening();
+        },
+        server: async (reactor, unit, server) =>
         {
-            case [] or ["demo"]:
-                var demoPort = await Listen(reactor, "tcp:0:interface=127.0.0.1", unit);
-                await AskConcurrently(reactor, $"tcp:host=127.0.0.1:port={PortOf(demoPort)}", DefaultNumbers, Console.Out);
-                await demoPort.StopListening();
-                break;
-            case ["server", .. var server]:
-                if (server.Length > 1) Usage();
-                var port = await Listen(reactor, server.Length == 1 ? server[0] : DefaultServerEndpoint, unit);
-                Console.WriteLine($"SlowSquare AMP server listening on {port.Host} (Ctrl-C to stop)");
-                await new Deferred<Unit>();   // until a signal stops the reactor
-                break;
-            case ["client", .. var client]:
-                var endpoint = client.Length > 0 && client[0].Contains(':') ? client[0] : DefaultClientEndpoint;
-                var numbers = client.SkipWhile(a => a.Contains(':')).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).ToArray();
-                await AskConcurrently(reactor, endpoint, numbers.Length > 0 ? numbers : DefaultNumbers, Console.Out);
-                break;
-            default:
-                Usage();
-                break;
-        }
-    }, args);
+            var port = await Listen(reactor, server.Length == 1 ? server[0] : DefaultServerEndpoint, unit);
+            Console.WriteLine($"SlowSquare AMP server listening on {port.Host} (Ctrl-C to stop)");
+            await new Deferred<Unit>();   // until a signal stops the reactor
+        },
+        client: async (reactor, words) =>
+        {
+            var endpoint = words.Length > 0 && words[0].Contains(':') ? words[0] : DefaultClientEndpoint;
+            await AskConcurrently(reactor, endpoint, SquareSamples.SquareCommandLine.Numbers(words.SkipWhile(a => a.Contains(':')), DefaultNumbers), Console.Out);
+        });
 
     /// <summary>Serves SlowSquare on <paramref name="endpoint"/>, each unit of x taking <paramref name="unit"/>.</summary>
     public static Deferred<IListeningPort> Listen(Reactor reactor, string endpoint, TimeSpan unit)
@@ -98,6 +78,4 @@ public static class Program
     private static int PortOf(IListeningPort port) => ((System.Net.IPEndPoint)port.Host).Port;
 
     private const string UsageText = "usage: AmpSquare [demo | server [ENDPOINT] | client [ENDPOINT] X...] [--unit SECONDS]";
-
-    private static void Usage() => throw new SystemExitException(2, UsageText);
 }

@@ -28,11 +28,6 @@ public static class SquareService
     public static AmpResponders Responders(IReactorTime time, TimeSpan unit) =>
         new AmpResponders().Add(SlowSquare, args => Compute(time, unit, args));
 
-    // inlineCallbacks, the C# way: sleep on the reactor's clock (no thread blocks), then answer.
-    private static async Deferred<SquareResult> Compute(IReactorTime time, TimeSpan unit, SquareArgs args)
-    {
-        if (args.X < 0) throw new ArgumentOutOfRangeException(null, $"cannot wait {args.X} units of time");
-        await time.Sleep(unit * args.X);
-        return new SquareResult(args.X * args.X);
-    }
+    private static async Deferred<SquareResult> Compute(IReactorTime time, TimeSpan unit, SquareArgs args) =>
+        new(await SquareSamples.SlowSquare.Compute(time, args.X, unit));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Twine.Defer;
 using Twine.Net;
@@ -6,6 +5,7 @@ using Twine.Reactors;
 using Twine.Time;
 using Twine.Web;
 using Twine.Web.WebSockets;
+using SquareSamples;
 
 namespace WsSquare;
 
@@ -26,42 +26,25 @@ public static class Program
     public const string DefaultUrl = "ws://127.0.0.1:9001/square";
     private static readonly long[] DefaultNumbers = [3, 1, 4, 2];
 
-    public static int Main(string[] args) => Reactor.React(async (reactor, argv) =>
-    {
-        var unit = TimeSpan.FromSeconds(0.5);
-        var rest = new List<string>();
-        for (var i = 0; i < argv.Length; i++)
+    public static int Main(string[] args) => SquareCommandLine.Run(args, UsageText,
+        demo: async (reactor, unit) =>
         {
-            if (argv[i] == "--unit" && i + 1 < argv.Length) unit = TimeSpan.FromSeconds(double.Parse(argv[++i], CultureInfo.InvariantCulture));
-            else if (argv[i] is "-h" or "--help")
-            {
-                Console.WriteLine(UsageText);
-                return;
-            }
-            else rest.Add(argv[i]);
-        }
-        switch (rest.ToArray())
+            var port = await Listen(reactor, "tcp:0:interface=127.0.0.1", unit);
+            await AskConcurrently(reactor, $"ws://127.0.0.1:{((IPEndPoint)port.Host).Port}/square", DefaultNumbers, Console.Out);
+            await port.StopListening();
+        },
+        server: async (reactor, unit, server) =>
         {
-            case [] or ["demo"]:
-                var port = await Listen(reactor, "tcp:0:interface=127.0.0.1", unit);
-                await AskConcurrently(reactor, $"ws://127.0.0.1:{((IPEndPoint)port.Host).Port}/square", DefaultNumbers, Console.Out);
-                await port.StopListening();
-                break;
-            case ["server", .. var server]:
-                var listening = await Listen(reactor, server.Length > 0 ? server[0] : DefaultServerEndpoint, unit);
-                Console.WriteLine($"slow square on ws://{listening.Host}/square (Ctrl-C stops)");
-                await new Deferred<Twine.Unit>();      // serve until the reactor stops
-                break;
-            case ["client", .. var client]:
-                string url = client.Length > 0 && client[0].StartsWith("ws", StringComparison.Ordinal) ? client[0] : DefaultUrl;
-                var numbers = client.SkipWhile(a => a.StartsWith("ws", StringComparison.Ordinal)).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).ToArray();
-                await AskConcurrently(reactor, url, numbers.Length > 0 ? numbers : DefaultNumbers, Console.Out);
-                break;
-            default:
-                Console.Error.WriteLine(UsageText);
-                break;
-        }
-    }, args);
+            var listening = await Listen(reactor, server.Length > 0 ? server[0] : DefaultServerEndpoint, unit);
+            Console.WriteLine($"slow square on ws://{listening.Host}/square (Ctrl-C stops)");
+            await new Deferred<Twine.Unit>();      // serve until the reactor stops
+        },
+        client: async (reactor, words) =>
+        {
+            string url = words.Length > 0 && words[0].StartsWith("ws", StringComparison.Ordinal) ? words[0] : DefaultUrl;
+            var numbers = SquareCommandLine.Numbers(words.SkipWhile(a => a.StartsWith("ws", StringComparison.Ordinal)), DefaultNumbers);
+            await AskConcurrently(reactor, url, numbers, Console.Out);
+        });
 
     private const string UsageText = "usage: WsSquare [demo | server [ENDPOINT] | client [URL] X...] [--unit SECONDS]";
 
@@ -77,25 +60,29 @@ public static class Program
     public static Deferred<IListeningPort> Listen(Reactor reactor, string endpoint, TimeSpan unit) =>
         Twine.Net.Endpoints.Endpoints.Server(reactor, endpoint).Listen(BuildSite(reactor, unit));
 
-    /// <summary>Connects to <paramref name="url"/>, asks for every number at once, prints answers as they come, closes.</summary>
+    /// <summary>
+    /// Connects to <paramref name="url"/>, asks for every number at once, prints each answer when it arrives, closes;
+    /// returns the numbers in the order they were answered.
+    /// </summary>
     public static async Deferred<IReadOnlyList<long>> AskConcurrently(Reactor reactor, string url, IReadOnlyList<long> numbers, TextWriter output)
     {
         var factory = new WebSocketClientFactory(reactor, url, () => new SquareClient()) { Subprotocols = [SquareClient.Name] };
         var client = (SquareClient)await WebSocket.Connect(reactor, factory);
+        output.WriteLine($"asking for the squares of {string.Join(", ", numbers)}, all at once");
         var answered = new List<long>();
         var asks = numbers.Select(x => client.Ask(x).AddCallbacks(
-            y =>
-            {
-                answered.Add(x);
-                output.WriteLine($"SlowSquare({x}) = {y}");
-            },
-            f =>
-            {
-                answered.Add(x);
-                output.WriteLine($"SlowSquare({x}) refused: {f.Value.Message}");
-            })).ToList();
-        foreach (var ask in asks) await ask;
-        client.SendClose();
+            y => output.WriteLine($"SlowSquare({x}) = {y}"),
+            f => output.WriteLine($"SlowSquare({x}) refused: {f.Trap<ArgumentOutOfRangeException>().Message}"))
+            .AddCallback(_ => answered.Add(x)));
+        try
+        {
+            await Deferred.GatherResults(asks.ToList());
+        }
+        finally
+        {
+            client.SendClose();
+        }
+        output.WriteLine($"answered in the order {string.Join(", ", answered)}");
         return answered;
     }
 

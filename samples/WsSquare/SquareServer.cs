@@ -1,6 +1,6 @@
 using System.Globalization;
 using Twine.Defer;
-using Twine.Time;
+using SquareSamples;
 using Twine.Web.WebSockets;
 
 namespace WsSquare;
@@ -29,20 +29,12 @@ public sealed class SquareServer(TimeSpan unit) : WebSocketServerProtocol
         }
         try
         {
-            long y = await SlowSquare(Time, x, unit);
+            long y = await SlowSquare.Compute(Time, x, unit);
             SendMessage($"{parts[0]} {y.ToString(CultureInfo.InvariantCulture)}");
         }
         catch (ArgumentOutOfRangeException e)
         {
             SendMessage($"{parts[0]} error {e.Message}");
         }
-    }
-
-    /// <summary>The tutorial's slow square: x² after x units of reactor time.</summary>
-    public static async Deferred<long> SlowSquare(IReactorTime time, long x, TimeSpan unit)
-    {
-        if (x < 0) throw new ArgumentOutOfRangeException(nameof(x), $"cannot wait {x} units of time");
-        await time.Sleep(unit * x);
-        return x * x;
     }
 }

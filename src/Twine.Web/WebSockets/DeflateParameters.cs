@@ -7,8 +7,8 @@ namespace Twine.Web.WebSockets;
 /// between messages.
 /// </summary>
 /// <remarks>
-/// .NET's zlib does not expose the window size for compression, so this side always compresses with a 32 KiB window
-/// (15 bits). An offer that asks this side to compress with a smaller window (<c>server_max_window_bits</c> &lt; 15 to
+/// .NET 10's zlib does not expose the window size for compression (<c>ZLibCompressionOptions</c> has only the level
+/// and strategy; a window setting comes with .NET 11), so this side always compresses with a 32 KiB window (15 bits). An offer that asks this side to compress with a smaller window (<c>server_max_window_bits</c> &lt; 15 to
 /// a server, <c>client_max_window_bits</c> &lt; 15 imposed on a client that did not offer it) cannot be honoured and is
 /// declined; a limit on the peer's window costs nothing, because a 15-bit inflater reads any smaller window.
 /// </remarks>
@@ -36,7 +36,7 @@ internal sealed record DeflateParameters(bool LocalNoContextTakeover, bool PeerN
 
     private static DeflateParameters? TryAccept(ExtensionOffer offer, WebSocketOptions options)
     {
-        bool serverReset = options.NoContextTakeover, clientReset = false;
+        bool serverReset = options.NoContextTakeover, clientReset = false, serverBits = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in offer.Parameters)
         {
@@ -52,6 +52,7 @@ internal sealed record DeflateParameters(bool LocalNoContextTakeover, bool PeerN
                 case "server_max_window_bits":
                     if (ParseBits(value) is not { } bits) return null;
                     if (bits < 15) return null;                 // this side cannot compress with a smaller window
+                    serverBits = true;
                     break;
                 case "client_max_window_bits":
                     if (value is not null && ParseBits(value) is null) return null;
@@ -63,6 +64,9 @@ internal sealed record DeflateParameters(bool LocalNoContextTakeover, bool PeerN
         var response = Name;
         if (serverReset) response += "; server_no_context_takeover";
         if (clientReset) response += "; client_no_context_takeover";
+        // RFC 7692 lets the answer leave the window out (15 is within the limit), but Python's websockets then refuses
+        // the response: say it.
+        if (serverBits) response += "; server_max_window_bits=15";
         return new DeflateParameters(serverReset, clientReset, response);
     }
 

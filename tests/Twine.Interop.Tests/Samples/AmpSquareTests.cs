@@ -61,47 +61,17 @@ public sealed class AmpSquareTests
     [Fact]
     public void TwistedClientScript_CallsTheTwineServer()
     {
-        ChildProcess? client = null;
-        try
-        {
-            AmpInterop.Run(async reactor =>
-            {
-                var port = await AmpSquare.Program.Listen(reactor, "tcp:0:interface=127.0.0.1", Unit);
-                TwistedPeer.RequireTwisted();
-                client = new ChildProcess(TwistedPeer.Python,
-                    ["-u", Path.Combine(AppContext.BaseDirectory, "square_client.py"), PortOf(port).ToString(System.Globalization.CultureInfo.InvariantCulture), "3", "1", "2", "-5"],
-                    environment: new Dictionary<string, string?> { ["PYTHONNOUSERSITE"] = "1", ["PYTHONPATH"] = null });
-                var exited = new Twine.Defer.Deferred<Twine.Unit>();
-                client.OnExit(() => reactor.CallFromThread(() => exited.Callback(Twine.Unit.Value)));
-                await exited;
-                await port.StopListening();
-            }, () => client?.Report() ?? "");
-            client!.WaitForExit();
-            Assert.True(client.ExitCode == 0, $"square_client.py exited with {client.ExitCode}{client.Report()}");
-            var lines = client.Lines;
-            Assert.Contains("SlowSquare(3) = 9", lines);
-            Assert.Contains("SlowSquare(1) = 1", lines);
-            Assert.Contains("SlowSquare(2) = 4", lines);
-            Assert.Contains("SlowSquare(-5) refused: cannot wait -5 units of time", lines);
-            Assert.Contains(lines, l => l.StartsWith("answered in the order ", StringComparison.Ordinal));
-        }
-        finally
-        {
-            client?.Dispose();
-        }
+        var lines = SquareSampleRuns.RunClientScript(reactor => AmpSquare.Program.Listen(reactor, "tcp:0:interface=127.0.0.1", Unit),
+            "square_client.py", port => [port.ToString(System.Globalization.CultureInfo.InvariantCulture), "3", "1", "2", "-5"]);
+        Assert.Contains("SlowSquare(3) = 9", lines);
+        Assert.Contains("SlowSquare(1) = 1", lines);
+        Assert.Contains("SlowSquare(2) = 4", lines);
+        Assert.Contains("SlowSquare(-5) refused: cannot wait -5 units of time", lines);
+        Assert.Contains(lines, l => l.StartsWith("answered in the order ", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Demo_AsTheReadmeRunsIt()
-    {
-        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        using var demo = new ChildProcess(host, [Path.Combine(AppContext.BaseDirectory, "AmpSquare.dll"), "--unit", "0.05"]);
-        demo.WaitForExit();
-        Assert.True(demo.ExitCode == 0, $"AmpSquare exited with {demo.ExitCode}{demo.Report()}");
-        Assert.Equal("asking for the squares of 3, 1, 4, 2, all at once", demo.Lines[0]);
-        Assert.Equal(["SlowSquare(1) = 1", "SlowSquare(2) = 4", "SlowSquare(3) = 9", "SlowSquare(4) = 16"], demo.Lines.Skip(1).Take(4).Order());
-        Assert.StartsWith("answered in the order ", demo.Lines[5]);
-    }
+    public void Demo_AsTheReadmeRunsIt() => SquareSampleRuns.RunDemo("AmpSquare.dll");
 
     private static int PortOf(IListeningPort port) => ((IPEndPoint)port.Host).Port;
 }

@@ -1,9 +1,6 @@
-using System.Net;
 using System.Text;
 using Twine.Defer;
 using Twine.Interop.Tests.Framing;
-using Twine.Interop.Tests.Peers;
-using Twine.Net;
 using Twine.Web.WebSockets;
 
 namespace Twine.Interop.Tests.WebSockets;
@@ -27,62 +24,34 @@ public class WebSocketInteropTests
         return data;
     }
 
-    private sealed class Echo : WebSocketServerProtocol
-    {
-        public bool Compressed { get; private set; }
-
-        public override Deferred? OnOpen()
-        {
-            Compressed = IsCompressed;
-            return null;
-        }
-
-        public override Deferred? OnMessage(byte[] payload, bool isBinary)
-        {
-            SendMessage(payload, isBinary);
-            return null;
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Peers))]
-    public void PeerClientAgainstTwineServer(string library, bool deflate)
-    {
-        using var reactor = InteropReactor.Create();
-        ChildProcess? client = null;
-        var servers = new List<Echo>();
-        var factory = new WebSocketServerFactory(reactor, () =>
+    public void PeerClientAgainstTwineServer(string library, bool deflate) => RunPeerClient(library, deflate, WsPeers.Sizes(library), autoFragmentSize: 0);
+
+    /// <summary>Twine's echo fragments everything over 16 KiB; the peers send text over 64 KiB fragmented anyway.</summary>
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public void PeerClientAgainstFragmentingTwineServer(string library, bool deflate) =>
+        RunPeerClient(library, deflate, [0, 1, 126, 16 * 1024, 16 * 1024 + 1, 65536, 1 << 20], autoFragmentSize: 16 * 1024);
+
+    private static void RunPeerClient(string library, bool deflate, int[] sizes, int autoFragmentSize) => TwineEcho.RunPeerClient(
+        new WebSocketOptions { MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate, AutoFragmentSize = autoFragmentSize },
+        url => WsPeers.Start(library, ["client", url, .. sizes.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), deflate ? "--deflate" : "plain"]),
+        (client, servers) =>
         {
-            var e = new Echo();
-            servers.Add(e);
-            return e;
-        }, new WebSocketOptions { MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate });
-        var sizes = WsPeers.Sizes(library);
-        reactor.CallWhenRunning(() => WebSocket.Listen(reactor, "tcp:0:interface=127.0.0.1", factory).AddCallback(port =>
-        {
-            var url = $"ws://127.0.0.1:{((IPEndPoint)port.Host).Port}/echo";
-            client = WsPeers.Start(library, ["client", url, .. sizes.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), deflate ? "--deflate" : "plain"]);
-            client.OnExit(() => InteropReactor.StopSoon(reactor));
-        }));
-        try
-        {
-            InteropReactor.RunGuarded(reactor, () => client?.Report() ?? ".");
-            client!.WaitForExit();
             var lines = client.Lines;
             Assert.True(lines.Contains($"OK {sizes.Length * 2}"), $"the {library} client did not get every echo{client.Report()}");
             Assert.Contains("CLOSE 1000", lines);
             Assert.Equal(deflate, Assert.Single(servers).Compressed);
-        }
-        finally
-        {
-            client?.Dispose();
-        }
-    }
+        });
 
     private sealed class Checker(Queue<(byte[] Payload, bool IsBinary)> queue, Action<string> done) : WebSocketClientProtocol
     {
         private (byte[] Payload, bool IsBinary) _expect;
         public int Count { get; private set; }
+        public string? Extensions { get; private set; }
+
+        public override void OnConnect(ConnectionResponse response) => Extensions = response.Headers.Get("Sec-WebSocket-Extensions");
 
         public override Deferred? OnOpen()
         {
@@ -116,33 +85,58 @@ public class WebSocketInteropTests
         public override void OnClose(bool wasClean, int code, string? reason) => done($"closed {wasClean} {code}");
     }
 
+    // Up to 1 MiB both kinds in this direction, then 16 MiB once (binary: the Python peers' echo of large text is what
+    // takes the time). Text over 64 KiB comes back fragmented from every peer's echo.
+    private static readonly int[] ClientSizes = [0, 1, 125, 126, 65535, 65536, 1 << 20];
+
     [Theory]
     [MemberData(nameof(Peers))]
-    public void TwineClientAgainstPeerServer(string library, bool deflate)
+    public void TwineClientAgainstPeerServer(string library, bool deflate) =>
+        RunTwineClient(library, deflate ? "deflate" : "plain", deflate, autoFragmentSize: 0, bigBinary: true);
+
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public void TwineClientSendingFragmentsAgainstPeerServer(string library, bool deflate) =>
+        RunTwineClient(library, deflate ? "deflate" : "plain", deflate, autoFragmentSize: 16 * 1024, bigBinary: false);
+
+    /// <summary>WS18: the peer compresses with a 10-bit window and says so; Twine's 15-bit inflater reads it.</summary>
+    [Theory]
+    [InlineData("websockets")]
+    [InlineData("node")]
+    public void TwineClientAgainstPeerServerWithATenBitWindow(string library)
     {
-        var (server, port) = WsPeers.StartServer(library, deflate);
+        var checker = RunTwineClient(library, "deflate10", deflate: true, autoFragmentSize: 0, bigBinary: false);
+        Assert.Contains("server_max_window_bits=10", checker.Extensions, StringComparison.Ordinal);
+    }
+
+    private static Checker RunTwineClient(string library, string serverMode, bool deflate, int autoFragmentSize, bool bigBinary)
+    {
+        var (server, port) = WsPeers.StartServer(library, serverMode);
         try
         {
             using var reactor = InteropReactor.Create();
             var random = new Random(7);
             var queue = new Queue<(byte[], bool)>();
-            // Up to 1 MiB in this direction: 16 MiB is covered with the peers as clients, and the Python peers'
-            // echo of large text is what takes the time.
-            int[] sizes = [0, 1, 125, 126, 65535, 65536, 1 << 20];
-            foreach (var size in sizes)
+            foreach (var size in ClientSizes)
             {
                 var (data, text) = WsPeers.Payloads(size, random);
                 queue.Enqueue((data, true));
                 queue.Enqueue((Encoding.UTF8.GetBytes(text), false));
             }
+            if (bigBinary) queue.Enqueue((WsPeers.Payloads(16 << 20, random).Data, true));
+            int expected = queue.Count;
             var outcomes = new List<string>();
             Checker? checker = null;
             bool compressed = false;
+            var options = new WebSocketOptions
+            {
+                MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate, AutoFragmentSize = autoFragmentSize,
+            };
             var factory = new WebSocketClientFactory(reactor, $"ws://127.0.0.1:{port}/echo", () => checker = new Checker(queue, o =>
             {
                 outcomes.Add(o);
                 if (o.StartsWith("closed", StringComparison.Ordinal)) InteropReactor.StopSoon(reactor);
-            }), new WebSocketOptions { MaxMessageSize = Big.MaxMessageSize, MaxFrameSize = Big.MaxFrameSize, PerMessageDeflate = deflate });
+            }), options);
             reactor.CallWhenRunning(() => WebSocket.Connect(reactor, factory).AddCallbacks(
                 p => compressed = p.IsCompressed,
                 f =>
@@ -152,8 +146,9 @@ public class WebSocketInteropTests
                 }));
             InteropReactor.RunGuarded(reactor, server.Report);
             Assert.True(outcomes.Count > 0 && outcomes[^1] == "closed True 1000", string.Join("; ", outcomes) + server.Report());
-            Assert.Equal(sizes.Length * 2, checker!.Count);
+            Assert.Equal(expected, checker!.Count);
             Assert.Equal(deflate, compressed);
+            return checker;
         }
         finally
         {

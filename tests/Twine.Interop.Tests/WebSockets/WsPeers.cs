@@ -27,9 +27,10 @@ internal static class WsPeers
             TwistedPeer.PeersDirectory, new Dictionary<string, string?> { ["PYTHONNOUSERSITE"] = "1", ["PYTHONPATH"] = null });
     }
 
-    public static (ChildProcess Peer, int Port) StartServer(string library, bool deflate)
+    /// <summary>Starts an echo server; <paramref name="mode"/> is plain, deflate or deflate10 (websockets and node only).</summary>
+    public static (ChildProcess Peer, int Port) StartServer(string library, string mode)
     {
-        var peer = Start(library, ["server", deflate ? "deflate" : "plain"]);
+        var peer = Start(library, ["server", mode]);
         try
         {
             var line = peer.WaitForLine(l => l.StartsWith("PORT ", StringComparison.Ordinal), "its PORT line");

@@ -14,8 +14,9 @@ public class DeflateTests
     [InlineData("permessage-deflate; client_max_window_bits=10", "permessage-deflate")]
     [InlineData("permessage-deflate; server_no_context_takeover", "permessage-deflate; server_no_context_takeover")]
     [InlineData("permessage-deflate; client_no_context_takeover", "permessage-deflate; client_no_context_takeover")]
-    [InlineData("permessage-deflate; server_max_window_bits=15", "permessage-deflate")]
-    [InlineData("permessage-deflate; server_max_window_bits=\"15\"", "permessage-deflate")]
+    [InlineData("permessage-deflate; server_max_window_bits=15", "permessage-deflate; server_max_window_bits=15")]
+    [InlineData("permessage-deflate; server_max_window_bits=\"15\"", "permessage-deflate; server_max_window_bits=15")]
+    [InlineData("permessage-deflate; server_max_window_bits=9, permessage-deflate; server_max_window_bits=15; client_no_context_takeover", "permessage-deflate; client_no_context_takeover; server_max_window_bits=15")]
     [InlineData("x-webkit-deflate-frame, permessage-deflate", "permessage-deflate")]
     [InlineData("permessage-deflate; server_max_window_bits=10, permessage-deflate", "permessage-deflate")]
     public void AcceptableOffersAreAnswered(string offer, string response) => Assert.Equal(response, Accept(offer)?.ResponseHeader);
