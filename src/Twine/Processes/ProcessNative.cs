@@ -87,6 +87,9 @@ internal static unsafe partial class ProcessNative
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
     internal static partial int Kill(int pid, int signal);
 
+    [LibraryImport(Lib, EntryPoint = "sigaction", SetLastError = true)]
+    internal static partial int SigAction(int signal, void* action, void* oldAction);
+
     [LibraryImport(Lib, EntryPoint = "writev", SetLastError = true)]
     internal static partial nint WriteV(int fd, SocketNative.IoVec* iov, int count);
 
