@@ -48,7 +48,7 @@ internal sealed class ChildProcess : IProcessTransport, IPipeOwner
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentException.ThrowIfNullOrEmpty(executable);
         ArgumentNullException.ThrowIfNull(args);
-        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("Child processes need Linux (posix_spawn constants, pidfd).");
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("The native process layer needs Linux (posix_spawn constants, pidfd); use ProcessLayer.Portable.");
         if (workingDirectory is not null && !Directory.Exists(workingDirectory))
             throw new FileNotFoundException($"Cannot start {executable}: the working directory {workingDirectory} does not exist.", workingDirectory);
 

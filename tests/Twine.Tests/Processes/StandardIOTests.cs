@@ -127,7 +127,7 @@ public sealed unsafe class StandardIOTests
     [Fact]
     public void ARegularFileAsStdinIsReadToItsEndAndHalfClosed()
     {
-        // PR8 with `tool < file`: epoll refuses a regular file, so it is read turn by turn; its end is the half-close.
+        // PR8, PR14 with `tool < file`: epoll refuses a regular file, so it is read turn by turn; its end is the half-close.
         // 300 KB: several reads, so the turn-by-turn reading is exercised, not one read of everything.
         string path = Path.GetTempFileName();
         try
@@ -158,7 +158,7 @@ public sealed unsafe class StandardIOTests
     [Fact]
     public void ARegularFileAsStdoutReceivesEverything()
     {
-        // `tool > file`: writes go straight to the file, nothing waits for readiness.
+        // PR14, `tool > file`: writes go straight to the file, nothing waits for readiness.
         string path = Path.GetTempFileName();
         try
         {
