@@ -47,10 +47,13 @@ public sealed class StandardIO : ITransport
     /// <summary>Connects <paramref name="protocol"/> to <paramref name="stdin"/> and <paramref name="stdout"/> on <paramref name="reactor"/>'s loop; its <c>MakeConnection</c> runs now.</summary>
     /// <exception cref="ArgumentException">The reactor is not one Twine's I/O loop runs (a test double).</exception>
     /// <exception cref="IOException">A descriptor is not open, or cannot be made non-blocking.</exception>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public StandardIO(IProtocol protocol, IReactorProcess reactor, int stdin = 0, int stdout = 1)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         if (reactor is not IIoLoop loop) throw new ArgumentException("StandardIO needs a reactor with an I/O loop (Twine.Reactors.Reactor).", nameof(reactor));
+        // Descriptors, fcntl and Linux's flag values: there is no portable StandardIO (yet).
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("StandardIO works on descriptors with Linux's native loop; it has no portable layer.");
         _protocol = protocol;
         _owner = new Owner(this);
         ProcessNative.SetNonBlocking(stdin);

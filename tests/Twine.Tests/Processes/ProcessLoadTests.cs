@@ -25,11 +25,10 @@ public sealed class ProcessLoadTests
     public void AThousandSequentialProcessesLeaveNoZombiesAndNoDescriptors(ProcessSetup setup)
     {
         // PR12. Each `true` is spawned from the previous one's ProcessEnded; the issue asks for 1,000. Measured on the
-        // shared 2-core machine at load average 27: 5 s (pidfd), 7 s (SIGCHLD), 7 s (portable) for 1,000; at load 45:
-        // 12 s, 7 s, 7 s. A profile at
-        // load 47 put 12.7 ms of a spawn in posix_spawn itself (the parent waits, vfork-style, until the child has
-        // reached exec, so it pays the child's scheduling delay), against 0.9 ms building the environment and 0.5 ms
-        // looking "true" up on the PATH: the time is the kernel's and the machine's load, not Twine's bookkeeping.
+        // shared 2-core machine for 1,000: 5 s (pidfd), 7 s (SIGCHLD), 7 s (portable) at load average 27; 12 s, 7 s,
+        // 7 s at load 45. A profile at load 47 put 12.7 ms of a spawn in posix_spawn itself (the parent waits,
+        // vfork-style, until the child has reached exec, so it pays the child's scheduling delay), against 0.9 ms
+        // building the environment and 0.5 ms looking "true" up on the PATH: the time is the kernel's and the load's.
         using (var warmUp = Create(setup)) RunSequence(warmUp, 5);   // the JIT settles first
         using var reactor = Create(setup);
         int descriptors = CountProcessDescriptors();

@@ -8,7 +8,10 @@ using static Twine.Tests.Processes.ProcessTesting;
 
 namespace Twine.Tests.Processes;
 
-/// <summary>StandardIO with pipes standing in for descriptors 0 and 1.</summary>
+/// <summary>
+/// StandardIO with pipes, regular files, sockets and a terminal standing in for descriptors 0 and 1. Native loop only:
+/// StandardIO works on descriptors and has no portable layer.
+/// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed unsafe class StandardIOTests
 {

@@ -119,14 +119,16 @@ internal sealed class PortableProcess : IProcessTransport, IPipeOwner, IIoHandle
         throw new NotSupportedException($"The portable process layer cannot connect the child's descriptor {fd} to {what}; use {(pipe == ChildFdKind.Write ? "ChildFd.Write" : "ChildFd.Read")} or ChildFd.Inherit({fd}).");
     }
 
-    private static Exception StartError(string path, Win32Exception error) => error.NativeErrorCode switch
+    private static Exception StartError(string path, Win32Exception error)
     {
-        // ENOENT and Windows' ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND share 2 (and 3 on Windows).
-        2 or 3 when OperatingSystem.IsWindows() || error.NativeErrorCode == 2 => new FileNotFoundException($"Cannot start {path}: no such file.", path),
-        // EACCES (13) on Unix, ERROR_ACCESS_DENIED (5) on Windows.
-        13 or 5 => new UnauthorizedAccessException($"Cannot start {path}: permission denied."),
-        _ => new ProcessSpawnException(path, error.NativeErrorCode, error.Message),
-    };
+        int code = error.NativeErrorCode;
+        bool windows = OperatingSystem.IsWindows();
+        // ENOENT is 2, as is Windows' ERROR_FILE_NOT_FOUND (ERROR_PATH_NOT_FOUND is 3 there).
+        if (code == 2 || (windows && code == 3)) return new FileNotFoundException($"Cannot start {path}: no such file.", path);
+        // EACCES on Unix, ERROR_ACCESS_DENIED on Windows.
+        if (code == (windows ? 5 : 13)) return new UnauthorizedAccessException($"Cannot start {path}: permission denied.");
+        return new ProcessSpawnException(path, code, error.Message);
+    }
 
     private void Connect(bool stdin, bool stdout, bool stderr)
     {
