@@ -30,6 +30,7 @@ public sealed class LayerTests
         ["Twine.Net.Portable"] = 8,    // TCP, Unix and UDP on System.Net.Sockets; reuses the native families' rules and limits
         ["Twine.Net.Tls"] = 7,         // TLS as a layer over any transport (ITransport only)
         ["Twine.Processes"] = 7,       // child processes and StandardIO: pipes on the I/O-loop role, beside the address families
+        ["Twine.Processes.Portable"] = 8,   // child processes on System.Diagnostics.Process; reuses the native layer's ordering and errors
         ["Twine.Net.Endpoints"] = 8,
         ["Twine.Protocols"] = 8,
         ["Twine.Protocols.Amp"] = 8,   // AMP: boxes, commands, AmpProtocol (uses the framing buffer of Twine.Protocols)

@@ -20,16 +20,15 @@ internal sealed class ChildProcess : IProcessTransport, IPipeOwner
     private readonly ProcessProtocol _protocol;
     private readonly Dictionary<int, PipeReader> _readers = [];
     private readonly Dictionary<int, PipeWriter> _writers = [];
-    private int _openPipes;
+    private readonly ProcessEnding _ending;
     private bool _paused;
-    private Failure? _exitReason;
-    private bool _ended;
     private ExitWatcher? _watcher;
 
     private ChildProcess(IIoLoop loop, ProcessProtocol protocol)
     {
         _loop = loop;
         _protocol = protocol;
+        _ending = new ProcessEnding(protocol);
     }
 
     /// <inheritdoc />
@@ -43,12 +42,13 @@ internal sealed class ChildProcess : IProcessTransport, IPipeOwner
 
     /// <summary>Creates the pipes, spawns, closes the child's ends here, registers everything and connects the protocol.</summary>
     public static ChildProcess Spawn(IIoLoop loop, ProcessProtocol protocol, string executable, IReadOnlyList<string> args,
-        IReadOnlyDictionary<string, string>? env, string? workingDirectory, IReadOnlyDictionary<int, ChildFd>? childFds)
+        IReadOnlyDictionary<string, string>? env, string? workingDirectory, IReadOnlyDictionary<int, ChildFd>? childFds,
+        ChildReaping reaping = ChildReaping.Auto)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentException.ThrowIfNullOrEmpty(executable);
         ArgumentNullException.ThrowIfNull(args);
-        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("Child processes need Linux (posix_spawn constants, pidfd).");
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("The native process layer needs Linux (posix_spawn constants, pidfd); use ProcessLayer.Portable.");
         if (workingDirectory is not null && !Directory.Exists(workingDirectory))
             throw new FileNotFoundException($"Cannot start {executable}: the working directory {workingDirectory} does not exist.", workingDirectory);
 
@@ -99,10 +99,10 @@ internal sealed class ChildProcess : IProcessTransport, IPipeOwner
             if (reads) process._readers[childFd] = new PipeReader(loop, fd, childFd, process);
             else process._writers[childFd] = new PipeWriter(loop, fd, childFd, process);
         }
-        process._openPipes = parentEnds.Count;
+        process._ending.OpenPipes = parentEnds.Count;
         foreach (var reader in process._readers.Values) reader.Start(paused: false);
         foreach (var writer in process._writers.Values) writer.Start();
-        process._watcher = new ExitWatcher(loop, process.Pid.Value, process.Exited);
+        process._watcher = new ExitWatcher(loop, process.Pid.Value, process.Exited, reaping);
         process._watcher.Start();
         try
         {
@@ -128,19 +128,7 @@ internal sealed class ChildProcess : IProcessTransport, IPipeOwner
     public void PipeData(int childFd, ReadOnlySpan<byte> data) => _protocol.ChildDataReceived(childFd, data);
 
     /// <inheritdoc />
-    public void PipeClosed(int childFd, Failure reason)
-    {
-        _openPipes--;
-        try
-        {
-            _protocol.ChildConnectionLost(childFd);
-        }
-        catch (Exception ex)
-        {
-            Log.Error($"Unhandled error in {_protocol.GetType().Name}.ChildConnectionLost({childFd})", ex);
-        }
-        MaybeEnded();
-    }
+    public void PipeClosed(int childFd, Failure reason) => _ending.PipeClosed(childFd);
 
     /// <inheritdoc />
     public void ProtocolFailed(string where, Exception error)
@@ -157,30 +145,7 @@ internal sealed class ChildProcess : IProcessTransport, IPipeOwner
         var (exitCode, signal) = status is { } s ? ProcessNative.DecodeStatus(s) : (null, null);
         if (status is null) Log.Error($"Process {Pid} was reaped by something else in this program; its exit status is unknown.");
         Pid = null;
-        _exitReason = exitCode == 0 ? new Failure(new ProcessDoneException()) : new Failure(new ProcessTerminatedException(exitCode, signal));
-        try
-        {
-            _protocol.ProcessExited(_exitReason);
-        }
-        catch (Exception ex)
-        {
-            Log.Error($"Unhandled error in {_protocol.GetType().Name}.ProcessExited", ex);
-        }
-        MaybeEnded();
-    }
-
-    private void MaybeEnded()
-    {
-        if (_ended || _exitReason is null || _openPipes > 0) return;
-        _ended = true;
-        try
-        {
-            _protocol.ProcessEnded(_exitReason);
-        }
-        catch (Exception ex)
-        {
-            Log.Error($"Unhandled error in {_protocol.GetType().Name}.ProcessEnded", ex);
-        }
+        _ending.ProcessExited(ProcessEnding.Reason(exitCode, signal));
     }
 
     /// <inheritdoc />

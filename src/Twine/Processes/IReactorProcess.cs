@@ -30,7 +30,8 @@ public interface IReactorProcess
     /// <param name="childFds">Child descriptor → what it is connected to; null is <see cref="ChildFd.Default"/>.</param>
     /// <exception cref="FileNotFoundException">The executable (or the working directory) does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The executable is not executable.</exception>
-    /// <exception cref="ProcessSpawnException">posix_spawn failed for another reason.</exception>
+    /// <exception cref="ProcessSpawnException">posix_spawn (or, on the portable layer, the OS) refused for another reason.</exception>
+    /// <exception cref="NotSupportedException">On the portable process layer: a descriptor map it cannot honour (beyond 0–2, or closing one).</exception>
     IProcessTransport SpawnProcess(ProcessProtocol protocol, string executable, IReadOnlyList<string> args,
         IReadOnlyDictionary<string, string>? env = null, string? workingDirectory = null,
         IReadOnlyDictionary<int, ChildFd>? childFds = null);

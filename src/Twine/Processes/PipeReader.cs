@@ -10,13 +10,21 @@ namespace Twine.Processes;
 /// The parent's reading end of one pipe: reads on readiness into the loop's shared buffer and hands the bytes to its
 /// owner; pausing takes the descriptor out of the poll set, so the writer blocks on a full pipe. Loop thread only.
 /// </summary>
+/// <remarks>
+/// A regular file (StandardIO's stdin redirected from a file) cannot be polled and is always readable: it is read once
+/// per loop iteration while not paused, through the loop's post queue, so a large file does not starve the loop.
+/// </remarks>
 internal sealed unsafe class PipeReader : IIoHandler
 {
     private readonly IIoLoop _loop;
     private readonly int _fd;
     private readonly IPipeOwner _owner;
+    private static readonly Action<PipeReader> s_readFile = static r => r.ReadFileTurn();
+
     private IoRegistration? _registration;
     private bool _paused;
+    private bool _file;
+    private bool _fileReadPosted;
 
     public PipeReader(IIoLoop loop, int fd, int childFd, IPipeOwner owner)
     {
@@ -36,7 +44,9 @@ internal sealed unsafe class PipeReader : IIoHandler
     public void Start(bool paused)
     {
         _paused = paused;
-        _registration = _loop.RegisterIo(_fd, paused ? IoEvents.None : IoEvents.Readable, this);
+        _file = ProcessNative.IsFileLike(_fd);
+        if (_file) PostFileRead();
+        else _registration = _loop.RegisterIo(_fd, paused ? IoEvents.None : IoEvents.Readable, this);
     }
 
     public void Pause()
@@ -48,7 +58,22 @@ internal sealed unsafe class PipeReader : IIoHandler
     public void Resume()
     {
         _paused = false;
-        if (_registration is { IsRegistered: true } r) r.Interest = IoEvents.Readable;
+        if (_file) PostFileRead();
+        else if (_registration is { IsRegistered: true } r) r.Interest = IoEvents.Readable;
+    }
+
+    private void PostFileRead()
+    {
+        if (_fileReadPosted || _paused || Closed) return;
+        _fileReadPosted = true;
+        _loop.Post(s_readFile, this);
+    }
+
+    private void ReadFileTurn()
+    {
+        _fileReadPosted = false;
+        OnIoReady(IoEvents.Readable);
+        PostFileRead();
     }
 
     /// <inheritdoc />

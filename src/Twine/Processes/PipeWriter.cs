@@ -15,7 +15,9 @@ namespace Twine.Processes;
 /// <remarks>
 /// The descriptor stays registered for Readable even though a pipe's write end is never readable: that keeps it in the
 /// poll set, where the kernel reports an error on it as soon as the reader (the child) has gone, so the loss is noticed
-/// without anything to write (Twisted's "read hack" on <c>ProcessWriter</c>).
+/// without anything to write (Twisted's "read hack" on <c>ProcessWriter</c>). Only on a pipe: StandardIO's stdout may be
+/// a socket or a terminal, where readable means input from the other side, so only an error or hang-up counts there. A regular file is not
+/// polled at all (epoll refuses it, and a write to it never waits): what a short write leaves is retried next turn.
 /// </remarks>
 internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
 {
@@ -32,6 +34,8 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
     private bool _closing;
     private bool _flushScheduled;
     private bool _writableWanted;
+    private bool _file;
+    private bool _readHack;
 
     public PipeWriter(IIoLoop loop, int fd, int childFd, IPipeOwner owner)
     {
@@ -51,7 +55,15 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
     /// <summary>Bytes waiting to be written.</summary>
     public long BufferedBytes => _buffer.Count;
 
-    public void Start() => _registration = _loop.RegisterIo(_fd, IoEvents.Readable, this);
+    public void Start()
+    {
+        _file = ProcessNative.IsFileLike(_fd);
+        _readHack = !_file && ProcessNative.IsPipe(_fd);
+        if (!_file) _registration = _loop.RegisterIo(_fd, ReadHack, this);
+    }
+
+    /// <summary>The interest kept while nothing waits to be written.</summary>
+    private IoEvents ReadHack => _readHack ? IoEvents.Readable : IoEvents.None;
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -97,8 +109,8 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
             WriteOut();
             if (Closed) return;
         }
-        // Only an error or hang-up makes a write end "readable": the child closed its end.
-        if ((events & (IoEvents.Readable | IoEvents.Error | IoEvents.HangUp)) != 0)
+        // Only an error or hang-up makes a pipe's write end "readable": the child closed its end.
+        if ((events & (IoEvents.Error | IoEvents.HangUp)) != 0 || (_readHack && (events & IoEvents.Readable) != 0))
             Close(new Failure(new ConnectionLostException($"The child closed its end of descriptor {ChildFd}.")));
     }
 
@@ -147,9 +159,16 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
 
     private void SetWritableWanted(bool wanted)
     {
+        if (_file)
+        {
+            // A file is never waited on: retry the rest on the next turn (a short write there means a full disk, whose
+            // error the retry then reports).
+            if (wanted) _loop.Post(static w => w.EnsureFlushScheduled(), this);
+            return;
+        }
         if (_writableWanted == wanted || Closed) return;
         _writableWanted = wanted;
-        if (_registration is { IsRegistered: true } r) r.Interest = wanted ? IoEvents.Readable | IoEvents.Writable : IoEvents.Readable;
+        if (_registration is { IsRegistered: true } r) r.Interest = wanted ? ReadHack | IoEvents.Writable : ReadHack;
     }
 
     /// <summary>Closes now, discarding what is buffered, stops the producer and tells the owner (once).</summary>

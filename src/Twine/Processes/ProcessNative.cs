@@ -87,6 +87,12 @@ internal static unsafe partial class ProcessNative
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
     internal static partial int Kill(int pid, int signal);
 
+    [LibraryImport(Lib, EntryPoint = "sigaction", SetLastError = true)]
+    internal static partial int SigAction(int signal, void* action, void* oldAction);
+
+    [LibraryImport(Lib, EntryPoint = "lseek", SetLastError = true)]
+    internal static partial long LSeek(int fd, long offset, int whence);
+
     [LibraryImport(Lib, EntryPoint = "writev", SetLastError = true)]
     internal static partial nint WriteV(int fd, SocketNative.IoVec* iov, int count);
 
@@ -103,6 +109,23 @@ internal static unsafe partial class ProcessNative
         if (flags < 0 || Fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
             throw new IOException($"fcntl(O_NONBLOCK) on descriptor {fd} failed: {SocketNative.Describe(LastError)}", LastError);
     }
+
+    /// <summary>
+    /// True for a descriptor that can seek: a regular file (or a block device, or /dev/null). Such a descriptor is
+    /// always "ready" and epoll refuses it, so its pipe end reads and writes on every turn instead of on readiness, as
+    /// Twisted's reactors do with their continuous polling of files. Pipes, sockets and terminals cannot seek (ESPIPE).
+    /// </summary>
+    internal static bool IsFileLike(int fd) => LSeek(fd, 0, 1 /* SEEK_CUR */) >= 0;
+
+    /// <summary>
+    /// True for a pipe (or FIFO): its write end polls readable only when the reader has gone. On a socket or a terminal
+    /// used for output, readable means input from the other side instead.
+    /// </summary>
+    internal static bool IsPipe(int fd) =>
+        !IsFileLike(fd) && IsATty(fd) == 0 && SocketNative.GetIntOption(fd, SocketNative.SOL_SOCKET, SocketNative.SO_TYPE) < 0;
+
+    [LibraryImport(Lib, EntryPoint = "isatty")]
+    internal static partial int IsATty(int fd);
 
     /// <summary>Decodes a <c>waitpid</c> status: the exit code if the child exited, else the signal that killed it.</summary>
     internal static (int? ExitCode, int? Signal) DecodeStatus(int status)

@@ -16,9 +16,10 @@ namespace Twine.Processes;
 /// and may go on writing (PR8); any other protocol is disconnected (its pending output is written first).
 /// <see cref="ITransport.LoseWriteConnection"/> closes stdout once drained and tells a half-closeable protocol
 /// <see cref="IHalfCloseableProtocol.WriteConnectionLost"/>. <see cref="IProtocol.ConnectionLost"/> comes once both are closed.</para>
-/// <para>The descriptors must be pipes, sockets or terminals (what epoll accepts); a regular file redirected to stdin is
-/// refused with an <see cref="IOException"/>. They are closed when the transport closes. O_NONBLOCK is set on the open
-/// file description, which a terminal shares with the other programs using it, as with Twisted.</para>
+/// <para>The descriptors may be pipes, sockets, terminals or regular files (<c>tool &lt; input.txt &gt; output.txt</c>): a
+/// file cannot be polled and is always ready, so it is read (or written) once per loop iteration instead, as Twisted's
+/// reactors poll files continuously. They are closed when the transport closes. O_NONBLOCK is set on the open file
+/// description, which a terminal shares with the other programs using it, as with Twisted.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -45,11 +46,14 @@ public sealed class StandardIO : ITransport
 
     /// <summary>Connects <paramref name="protocol"/> to <paramref name="stdin"/> and <paramref name="stdout"/> on <paramref name="reactor"/>'s loop; its <c>MakeConnection</c> runs now.</summary>
     /// <exception cref="ArgumentException">The reactor is not one Twine's I/O loop runs (a test double).</exception>
-    /// <exception cref="IOException">A descriptor cannot be polled (for example a regular file).</exception>
+    /// <exception cref="IOException">A descriptor is not open, or cannot be made non-blocking.</exception>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public StandardIO(IProtocol protocol, IReactorProcess reactor, int stdin = 0, int stdout = 1)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         if (reactor is not IIoLoop loop) throw new ArgumentException("StandardIO needs a reactor with an I/O loop (Twine.Reactors.Reactor).", nameof(reactor));
+        // Descriptors, fcntl and Linux's flag values: there is no portable StandardIO (yet).
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("StandardIO works on descriptors with Linux's native loop; it has no portable layer.");
         _protocol = protocol;
         _owner = new Owner(this);
         ProcessNative.SetNonBlocking(stdin);

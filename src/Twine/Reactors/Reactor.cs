@@ -53,9 +53,10 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     private bool _startedBefore;
     private bool _justStopped;
 
-    private Reactor(ReactorOptions options, IPollBackend backend, SocketLayer layer)
+    private Reactor(ReactorOptions options, IPollBackend backend, SocketLayer layer, ProcessLayer processLayer)
     {
         SocketLayer = layer;
+        ProcessLayer = processLayer;
         _options = options;
         _backend = backend;
         _io = new IoTable(backend);
@@ -75,7 +76,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
     /// <see cref="ReactorBackend.Auto"/>, the <c>TWINE_REACTOR</c> environment variable (<c>epoll</c> or <c>poll</c>)
     /// decides, and otherwise epoll on Linux and poll(2) on other Unixes.
     /// </summary>
-    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, <c>TWINE_SOCKETS</c> no socket layer, or an auto-jump threshold is set without a clock.</exception>
+    /// <exception cref="ArgumentException"><c>TWINE_REACTOR</c> names no known backend, <c>TWINE_SOCKETS</c> no socket layer, <c>TWINE_PROCESSES</c> no process layer, or an auto-jump threshold is set without a clock.</exception>
     /// <exception cref="PlatformNotSupportedException">The backend or socket layer is not available on this OS (epoll/poll or the native layer on Windows, the native layer off Linux).</exception>
     public static Reactor Create(ReactorOptions? options = null)
     {
@@ -93,6 +94,11 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
             throw new PlatformNotSupportedException("Twine's native socket layer uses the Linux socket ABI; use SocketLayer.Portable (the default off Linux).");
         if (kind == ReactorBackend.Wait && layer == SocketLayer.Native)
             throw new ArgumentException("The 'wait' reactor backend watches no descriptors, so it needs SocketLayer.Portable.", nameof(options));
+        var processLayer = ResolveProcessLayer(options.ProcessLayer, Environment.GetEnvironmentVariable("TWINE_PROCESSES"), kind);
+        if (processLayer == ProcessLayer.Native && !OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("Twine's native process layer uses posix_spawn and pidfd as Linux has them; use ProcessLayer.Portable (the default off Linux).");
+        if (kind == ReactorBackend.Wait && processLayer == ProcessLayer.Native)
+            throw new ArgumentException("The 'wait' reactor backend watches no descriptors, so it needs ProcessLayer.Portable.", nameof(options));
         if (OperatingSystem.IsWindows() && kind != ReactorBackend.Wait)
             throw new PlatformNotSupportedException($"The {kind} reactor backend needs a Unix; on Windows use ReactorBackend.Wait (the default there).");
         IPollBackend backend = kind switch
@@ -101,7 +107,7 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
             ReactorBackend.Poll => new PollBackend(),
             _ => new WaitBackend(),
         };
-        return new Reactor(options, backend, layer);
+        return new Reactor(options, backend, layer, processLayer);
     }
 
     /// <summary>Picks the socket layer: an explicit option wins, then the environment variable, then the OS default.</summary>
@@ -116,6 +122,25 @@ public sealed partial class Reactor : IReactorCore, IReactorTime, IReactorStream
             _ => throw new ArgumentException($"TWINE_SOCKETS='{environment}' names no socket layer; use 'native' or 'portable'."),
         };
     }
+
+    /// <summary>
+    /// Picks the process layer: an explicit option wins, then the environment variable, then native on Linux with a
+    /// descriptor-polling backend (the native layer's pipes need one) and portable otherwise.
+    /// </summary>
+    internal static ProcessLayer ResolveProcessLayer(ProcessLayer requested, string? environment, ReactorBackend backend)
+    {
+        if (requested != ProcessLayer.Auto) return requested;
+        return environment?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => OperatingSystem.IsLinux() && backend != ReactorBackend.Wait ? ProcessLayer.Native : ProcessLayer.Portable,
+            "native" => ProcessLayer.Native,
+            "portable" => ProcessLayer.Portable,
+            _ => throw new ArgumentException($"TWINE_PROCESSES='{environment}' names no process layer; use 'native' or 'portable'."),
+        };
+    }
+
+    /// <summary>The layer this reactor's child processes run on: <see cref="ProcessLayer.Native"/> or <see cref="ProcessLayer.Portable"/>.</summary>
+    public ProcessLayer ProcessLayer { get; }
 
     /// <summary>The socket layer this reactor's TCP, Unix and UDP transports use: <see cref="SocketLayer.Native"/> or <see cref="SocketLayer.Portable"/>.</summary>
     public SocketLayer SocketLayer { get; }

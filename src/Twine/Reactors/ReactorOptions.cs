@@ -21,6 +21,16 @@ public sealed class ReactorOptions
     public SocketLayer SocketLayer { get; set; } = SocketLayer.Auto;
 
     /// <summary>
+    /// The layer that runs child processes; <see cref="Reactors.ProcessLayer.Auto"/> by default (the <c>TWINE_PROCESSES</c>
+    /// environment variable, else native on Linux and portable elsewhere). Independent of <see cref="SocketLayer"/>.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">From <see cref="Reactor.Create"/>: <see cref="Reactors.ProcessLayer.Native"/> off Linux.</exception>
+    public ProcessLayer ProcessLayer { get; set; } = ProcessLayer.Auto;
+
+    /// <summary>How the native process layer learns of exits (tests run the process suite on each path).</summary>
+    internal Processes.ChildReaping ChildReaping { get; set; } = Processes.ChildReaping.Auto;
+
+    /// <summary>
     /// Whether SIGINT and SIGTERM stop the reactor cleanly (running the shutdown triggers) instead of killing the
     /// process. Installed in the "during startup" phase and removed at shutdown (RE4, RE9). True by default, as in
     /// Twisted's <c>reactor.run()</c>; tests that create many reactors turn it off.

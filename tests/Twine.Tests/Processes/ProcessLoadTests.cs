@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Twine.Net;
 using Twine.Processes;
+using Twine.Processes.Portable;
 using Twine.Reactors;
 using Twine.Tests.Reactors;
 using static Twine.Tests.Processes.ProcessTesting;
@@ -12,21 +13,34 @@ namespace Twine.Tests.Processes;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ProcessLoadTests
 {
-    [Fact]
-    public void ThreeHundredSequentialProcessesLeaveNoZombiesAndNoDescriptors()
+    /// <summary>The three ways a child's exit is noticed (pidfd, SIGCHLD, System.Diagnostics.Process), on epoll only: poll and wait change only the loop, which the other process tests cover.</summary>
+    public static TheoryData<ProcessSetup> SequenceSetups => new()
     {
-        // PR12. Each `true` is spawned from the previous one's ProcessEnded. The issue asks for 1,000; on the shared
-        // 2-core CI machine (load average 60) 1,000 took 30 s, so this runs 300 to stay under 15 s there.
-        using (var warmUp = Create()) RunSequence(warmUp, 5);   // the JIT settles first
-        using var reactor = Create();
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Native, ChildReaping.PidFd),
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Native, ChildReaping.SigChld),
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Portable),
+    };
+
+    [Theory, MemberData(nameof(SequenceSetups))]
+    public void AThousandSequentialProcessesLeaveNoZombiesAndNoDescriptors(ProcessSetup setup)
+    {
+        // PR12. Each `true` is spawned from the previous one's ProcessEnded; the issue asks for 1,000. Measured on the
+        // shared 2-core machine for 1,000: 5 s (pidfd), 7 s (SIGCHLD), 7 s (portable) at load average 27; 12 s, 7 s,
+        // 7 s at load 45. A profile at load 47 put 12.7 ms of a spawn in posix_spawn itself (the parent waits,
+        // vfork-style, until the child has reached exec, so it pays the child's scheduling delay), against 0.9 ms
+        // building the environment and 0.5 ms looking "true" up on the PATH: the time is the kernel's and the load's.
+        using (var warmUp = Create(setup)) RunSequence(warmUp, 5);   // the JIT settles first
+        using var reactor = Create(setup);
         int descriptors = CountProcessDescriptors();
         int zombies = CountZombieChildren();
-        var done = RunSequence(reactor, 300);
-        Assert.Equal(300, done);
+        var done = RunSequence(reactor, Count);
+        Assert.Equal(Count, done);
         Assert.Equal(descriptors, CountProcessDescriptors());
         Assert.Equal(zombies, CountZombieChildren());
         Assert.Equal(0, zombies);
     }
+
+    private const int Count = 1000;
 
     private static int RunSequence(Reactor reactor, int count)
     {
@@ -50,11 +64,12 @@ public sealed class ProcessLoadTests
         return done;
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(ProcessTesting))]
-    public void FiftyChildrenExitingAtOnceAreAllReaped(ReactorBackend backend)
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void FiftyChildrenExitingAtOnceAreAllReaped(ProcessSetup setup)
     {
-        // PR12: all fifty block on one pipe-less signal: they exit together when the parent closes their stdin.
-        using var reactor = Create(backend);
+        // PR12: all fifty block reading stdin and exit together when the parent closes it. On the SIGCHLD path their
+        // signals coalesce (fewer SIGCHLDs than children); each sweep must still find every exited child.
+        using var reactor = Create(setup);
         var reasons = new List<Failure>();
         var transports = new List<IProcessTransport>();
         for (int i = 0; i < 50; i++)
@@ -76,32 +91,28 @@ public sealed class ProcessLoadTests
         Assert.Equal(0, CountZombieChildren());
     }
 
-    [Fact]
-    public void WithoutPidFdTheTimerFallbackReapsToo()
+    [Theory]
+    [InlineData(ChildReaping.PidFd)]
+    [InlineData(ChildReaping.SigChld)]
+    [InlineData(ChildReaping.Poll)]
+    internal void EachReapingPathIsTheOneAskedFor(ChildReaping reaping)
     {
-        using var reactor = Create();
-        ExitWatcher.PidFdEnabled = false;
-        try
-        {
-            var p = new RecordingProcess(reactor);
-            var t = (ChildProcess)reactor.SpawnProcess(p, "/bin/sh", ["sh", "-c", "exit 7"]);
-            Assert.False(t.Watcher!.UsesPidFd);
-            ReactorTesting.RunGuarded(reactor);
-            Assert.Equal(7, Assert.IsType<ProcessTerminatedException>(p.EndReason!.Value).ExitCode);
-        }
-        finally
-        {
-            ExitWatcher.PidFdEnabled = true;
-        }
+        // Poll is only chosen by itself where SIGCHLD is ignored; it still has to work.
+        using var reactor = Create(new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Native, reaping));
+        var p = new RecordingProcess(reactor);
+        var t = (ChildProcess)reactor.SpawnProcess(p, "/bin/sh", ["sh", "-c", "exit 7"]);
+        Assert.Equal(reaping, t.Watcher!.Method);
+        ReactorTesting.RunGuarded(reactor);
+        Assert.Equal(7, Assert.IsType<ProcessTerminatedException>(p.EndReason!.Value).ExitCode);
         Assert.Equal(0, CountZombieChildren());
     }
 
-    [Fact]
-    public void SystemDiagnosticsProcessAndTwineChildrenCoexist()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void SystemDiagnosticsProcessAndTwineChildrenCoexist(ProcessSetup setup)
     {
         // .NET's Process reaps its own children from its SIGCHLD handler; Twine reaps only the pids it spawned. Both
         // must see the right exit codes when their children exit at the same time.
-        using var reactor = Create();
+        using var reactor = Create(setup);
         var twine = new RecordingProcess(reactor);
         reactor.SpawnProcess(twine, "/bin/sh", ["sh", "-c", "read x; exit 5"]);
         using var dotnet = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exit 6"]))!;
@@ -114,13 +125,13 @@ public sealed class ProcessLoadTests
         static IProcessTransport twineTransport(RecordingProcess p) => p.Transport;
     }
 
-    [Fact]
-    public void AHundredMegabytesThroughASlowConsumerKeepMemoryBounded()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void AHundredMegabytesThroughASlowConsumerKeepMemoryBounded(ProcessSetup setup)
     {
         // PR11: the consumer pauses after each megabyte and resumes on a later turn. While paused nothing is read
         // (the child blocks on its full pipe), so the parent never holds more than one read's worth.
         const long Total = 100L * 1024 * 1024;
-        using var reactor = Create();
+        using var reactor = Create(setup);
         long received = 0, sinceResume = 0, maxHeapGrowth = 0;
         bool paused = false;
         long heapAtStart = GC.GetTotalMemory(forceFullCollection: true);
@@ -150,27 +161,32 @@ public sealed class ProcessLoadTests
         Assert.True(maxHeapGrowth < 32 * 1024 * 1024, $"heap grew by {maxHeapGrowth} bytes");
     }
 
-    [Fact]
-    public void AStreamingProducerIntoStdinIsPausedWhileTheChildDoesNotRead()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void AStreamingProducerIntoStdinIsPausedWhileTheChildDoesNotRead(ProcessSetup setup)
     {
-        // PR11: a child that reads nothing until told: the producer is paused at the high-water mark, so the parent
-        // buffers about 64 KiB plus the pipe, not the 8 MB the producer would write.
-        using var reactor = Create();
+        // PR11: a child that reads nothing until it gets SIGUSR1 (blocked, then awaited, so it cannot arrive too soon):
+        // the producer is paused at the high-water mark, so the parent buffers about 64 KiB plus the pipe, not the
+        // 8 MB the producer would write. The signal goes only once the child said it waits and the producer paused.
+        using var reactor = Create(setup);
         var protocol = new RecordingProcess(reactor);
-        var transport = (ChildProcess)reactor.SpawnProcess(protocol, Python, [Python, "-c",
-            "import sys, os\nos.read(3, 1)\nn = 0\nwhile True:\n    d = sys.stdin.buffer.read(65536)\n    if not d: break\n    n += len(d)\nprint(n)"],
-            childFds: new Dictionary<int, ChildFd> { [0] = ChildFd.Write, [1] = ChildFd.Read, [2] = ChildFd.Read, [3] = ChildFd.Write });
+        var transport = reactor.SpawnProcess(protocol, Python, [Python, "-c",
+            "import sys, os, signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})\nos.write(1, b'ready\\n')\n" +
+            "signal.sigwait({signal.SIGUSR1})\nn = 0\nwhile True:\n    d = sys.stdin.buffer.read(65536)\n    if not d: break\n    n += len(d)\nprint(n)"]);
         var producer = new ChunkProducer(transport, chunks: 128, size: 65536);
         long maxBuffered = 0;
+        bool signalled = false;
+        void LetItRead()
+        {
+            if (signalled || producer.Pauses == 0 || !protocol.Text(1).StartsWith("ready\n", StringComparison.Ordinal)) return;
+            signalled = true;
+            transport.SignalProcess("USR1");
+        }
         producer.OnPaused = () =>
         {
-            maxBuffered = Math.Max(maxBuffered, transport.StdinBuffered);
-            if (producer.Pauses == 1)
-            {
-                transport.WriteToChild(3, "g"u8);   // now let the child read
-                transport.CloseChildFd(3);
-            }
+            maxBuffered = Math.Max(maxBuffered, StdinBuffered(transport));
+            LetItRead();
         };
+        protocol.OnData = (_, _, _) => LetItRead();
         producer.Finished = () =>
         {
             transport.UnregisterProducer();
@@ -179,10 +195,17 @@ public sealed class ProcessLoadTests
         transport.RegisterProducer(producer, streaming: true);
         reactor.CallWhenRunning(producer.ResumeProducing);
         ReactorTesting.RunGuarded(reactor);
-        Assert.Equal((128L * 65536).ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", protocol.Text(1));
+        Assert.Equal("ready\n" + (128L * 65536).ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", protocol.Text(1));
         Assert.True(producer.Pauses >= 1);
         Assert.True(maxBuffered <= 2 * 65536, $"buffered {maxBuffered}");
     }
+
+    private static long StdinBuffered(IProcessTransport transport) => transport switch
+    {
+        ChildProcess native => native.StdinBuffered,
+        PortableProcess portable => portable.StdinBuffered,
+        _ => throw new ArgumentException($"Not a process transport: {transport}"),
+    };
 
     /// <summary>Writes one chunk per turn while not paused.</summary>
     private sealed class ChunkProducer(IProcessTransport transport, int chunks, int size) : IPushProducer

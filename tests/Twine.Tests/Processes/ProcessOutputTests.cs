@@ -59,7 +59,7 @@ public sealed class ProcessOutputTests
     [Fact]
     public void GetProcessOutputAndValueFailsWhenKilledBySignal()
     {
-        // PR7
+        // PR7. Native layer (the default on Linux): only a wait status tells a signal from an exit code.
         using var reactor = Create();
         Failure? failure = null;
         ProcessOutput.GetProcessOutputAndValue(reactor, "/bin/sh", ["-c", "echo partial; kill -KILL $$"])

@@ -70,15 +70,46 @@ internal static class ProcessTesting
 {
     public const string Python = "/usr/bin/python3";
 
-    public static TheoryData<ReactorBackend> Backends => ReactorTesting.Backends;
+    /// <summary>
+    /// Every way children run: the native layer on epoll and on poll (pidfd), the native layer reaping by SIGCHLD, and
+    /// the portable layer on epoll and on the descriptor-free wait backend (what Windows runs).
+    /// </summary>
+    public static TheoryData<ProcessSetup> Setups => new()
+    {
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Native, ChildReaping.PidFd),
+        new ProcessSetup(ReactorBackend.Poll, ProcessLayer.Native, ChildReaping.PidFd),
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Native, ChildReaping.SigChld),
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Portable),
+        new ProcessSetup(ReactorBackend.Wait, ProcessLayer.Portable),
+    };
+
+    /// <summary>
+    /// The native layer only, on both ways of noticing exits: for tests of what only posix_spawn can do (descriptors
+    /// beyond 2, closing 0–2 in the child, the child's signal dispositions) or what only a wait status tells (a signal).
+    /// </summary>
+    public static TheoryData<ProcessSetup> NativeSetups => new()
+    {
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Native, ChildReaping.PidFd),
+        new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Native, ChildReaping.SigChld),
+    };
 
     public static Reactor Create(ReactorBackend backend = ReactorBackend.Epoll) => ReactorTesting.Create(backend);
 
+    public static Reactor Create(ProcessSetup setup) => Reactor.Create(new ReactorOptions
+    {
+        Backend = setup.Backend,
+        // The wait backend polls no descriptors, so its sockets (unused here) must be portable too.
+        SocketLayer = setup.Backend == ReactorBackend.Wait ? SocketLayer.Portable : SocketLayer.Auto,
+        ProcessLayer = setup.Layer,
+        ChildReaping = setup.Reaping,
+        InstallSignalHandlers = false,
+    });
+
     /// <summary>Spawns one process with a recording protocol and runs the reactor until it has ended.</summary>
-    public static RecordingProcess RunOne(ReactorBackend backend, string exe, string[] args, Action<RecordingProcess>? onMade = null,
+    public static RecordingProcess RunOne(ProcessSetup setup, string exe, string[] args, Action<RecordingProcess>? onMade = null,
         IReadOnlyDictionary<string, string>? env = null, string? cwd = null, IReadOnlyDictionary<int, ChildFd>? fds = null)
     {
-        using var reactor = Create(backend);
+        using var reactor = Create(setup);
         var protocol = new RecordingProcess(reactor) { OnMade = onMade };
         reactor.SpawnProcess(protocol, exe, args, env, cwd, fds);
         ReactorTesting.RunGuarded(reactor);

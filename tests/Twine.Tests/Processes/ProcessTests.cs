@@ -11,11 +11,11 @@ namespace Twine.Tests.Processes;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ProcessTests
 {
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(ProcessTesting))]
-    public void CatEchoesStreamedStdinAndCallbacksComeInTwistedOrder(ReactorBackend backend)
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void CatEchoesStreamedStdinAndCallbacksComeInTwistedOrder(ProcessSetup setup)
     {
         // PR1, PR4: stdin written in pieces reaches the child; closing it gives EOF; ProcessEnded comes last.
-        var p = RunOne(backend, "cat", ["cat"], onMade: p =>
+        var p = RunOne(setup, "cat", ["cat"], onMade: p =>
         {
             for (int i = 0; i < 100; i++) p.Transport.Write(Encoding.ASCII.GetBytes($"line {i}\n"));
             p.Transport.CloseStdin();
@@ -32,11 +32,11 @@ public sealed class ProcessTests
         Assert.Same(p.ExitReason, p.EndReason);
     }
 
-    [Theory, MemberData(nameof(Backends), MemberType = typeof(ProcessTesting))]
-    public void ANonZeroExitIsProcessTerminatedWithTheCode(ReactorBackend backend)
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void ANonZeroExitIsProcessTerminatedWithTheCode(ProcessSetup setup)
     {
         // PR2
-        var p = RunOne(backend, "/bin/sh", ["sh", "-c", "echo to-out; echo to-err >&2; exit 3"]);
+        var p = RunOne(setup, "/bin/sh", ["sh", "-c", "echo to-out; echo to-err >&2; exit 3"]);
         var terminated = Assert.IsType<ProcessTerminatedException>(p.EndReason!.Value);
         Assert.Equal(3, terminated.ExitCode);
         Assert.Null(terminated.Signal);
@@ -45,40 +45,47 @@ public sealed class ProcessTests
         Assert.Contains("exit code 3", terminated.Message);
     }
 
-    [Fact]
-    public void AChildKillingItselfReportsTheSignal()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void AChildKillingItselfReportsTheSignal(ProcessSetup setup)
     {
-        // PR3
-        var p = RunOne(ReactorBackend.Epoll, "/bin/sh", ["sh", "-c", "kill -TERM $$"]);
-        var terminated = Assert.IsType<ProcessTerminatedException>(p.EndReason!.Value);
-        Assert.Equal(15, terminated.Signal);
-        Assert.Null(terminated.ExitCode);
+        // PR3 (on the portable layer, as the exit code 128 + 15 the runtime reports)
+        var p = RunOne(setup, "/bin/sh", ["sh", "-c", "kill -TERM $$"]);
+        setup.AssertKilledBy(p.EndReason!, 15);
     }
 
-    [Theory]
-    [InlineData("TERM", 15)]
-    [InlineData("KILL", 9)]
-    [InlineData("SIGINT", 2)]
-    public void SignalProcessDeliversTheSignalAndPidBecomesNullAfterExit(string name, int number)
+    public static TheoryData<ProcessSetup, string, int> SignalCases()
+    {
+        var cases = new TheoryData<ProcessSetup, string, int>();
+        foreach (var setup in Setups)
+        {
+            cases.Add(setup, "TERM", 15);
+            cases.Add(setup, "KILL", 9);
+            cases.Add(setup, "SIGINT", 2);
+        }
+        return cases;
+    }
+
+    [Theory, MemberData(nameof(SignalCases))]
+    public void SignalProcessDeliversTheSignalAndPidBecomesNullAfterExit(ProcessSetup setup, string name, int number)
     {
         // PR3, PR13: signalling by name; once reaped the pid is gone and signalling is an error.
         IProcessTransport? transport = null;
-        var p = RunOne(ReactorBackend.Epoll, "cat", ["cat"], onMade: p =>
+        var p = RunOne(setup, "cat", ["cat"], onMade: p =>
         {
             transport = p.Transport;
             Assert.NotNull(p.Transport.Pid);
             p.Transport.SignalProcess(name);
         });
-        Assert.Equal(number, Assert.IsType<ProcessTerminatedException>(p.EndReason!.Value).Signal);
+        setup.AssertKilledBy(p.EndReason!, number);
         Assert.Null(transport!.Pid);
         Assert.Throws<ProcessExitedAlreadyException>(() => transport.SignalProcess("TERM"));
         Assert.Throws<ProcessExitedAlreadyException>(() => transport.SignalProcess(9));
     }
 
-    [Fact]
-    public void AnUnknownSignalNameIsRefused()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void AnUnknownSignalNameIsRefused(ProcessSetup setup)
     {
-        using var reactor = Create();
+        using var reactor = Create(setup);
         var p = new RecordingProcess(reactor);
         var t = reactor.SpawnProcess(p, "cat", ["cat"]);
         Assert.Throws<ArgumentException>(() => t.SignalProcess("NOPE"));
@@ -87,22 +94,23 @@ public sealed class ProcessTests
         Assert.IsType<ProcessDoneException>(p.EndReason!.Value);
     }
 
-    [Fact]
-    public void TheChildStartsWithDefaultSignalsAndAnEmptyMask()
+    [Theory, MemberData(nameof(NativeSetups), MemberType = typeof(ProcessTesting))]
+    public void TheChildStartsWithDefaultSignalsAndAnEmptyMask(ProcessSetup setup)
     {
-        // The runtime ignores SIGPIPE; without POSIX_SPAWN_SETSIGDEF the child would inherit that.
-        // Signals 1-31 only: glibc keeps its two internal real-time signals (32, 33) to itself.
-        var p = RunOne(ReactorBackend.Epoll, "/bin/grep", ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"]);
+        // The runtime ignores SIGPIPE; without POSIX_SPAWN_SETSIGDEF the child would inherit that. Native only: a child
+        // of System.Diagnostics.Process does inherit the ignored SIGPIPE (measured: SigIgn 0x1000), which the portable
+        // layer cannot change. Signals 1-31 only: glibc keeps its two internal real-time signals (32, 33) to itself.
+        var p = RunOne(setup, "/bin/grep", ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"]);
         var masks = p.Text(1).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .ToDictionary(l => l.Split(':')[0], l => Convert.ToUInt64(l.Split('\t')[1], 16) & 0x7FFF_FFFF);
         Assert.Equal(0UL, masks["SigBlk"]);
         Assert.Equal(0UL, masks["SigIgn"]);
     }
 
-    [Fact]
-    public void PythonReadsStdinAndExitsWithItsCode()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void PythonReadsStdinAndExitsWithItsCode(ProcessSetup setup)
     {
-        var p = RunOne(ReactorBackend.Epoll, Python, [Python, "-c",
+        var p = RunOne(setup, Python, [Python, "-c",
             "import sys; d = sys.stdin.buffer.read(); sys.stdout.buffer.write(d[::-1]); sys.exit(len(d))"], onMade: p =>
         {
             p.Transport.WriteSequence(["abc"u8.ToArray(), "def"u8.ToArray()]);
@@ -112,15 +120,15 @@ public sealed class ProcessTests
         Assert.Equal(6, Assert.IsType<ProcessTerminatedException>(p.EndReason!.Value).ExitCode);
     }
 
-    [Fact]
-    public void EnvironmentAndWorkingDirectoryAreHonoured()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void EnvironmentAndWorkingDirectoryAreHonoured(ProcessSetup setup)
     {
         // PR10: the environment given is the child's whole environment.
         string dir = Directory.CreateTempSubdirectory("twine-proc-").FullName;
         try
         {
             var env = new Dictionary<string, string> { ["TWINE_X"] = "forty two", ["PATH"] = "/usr/bin:/bin" };
-            var p = RunOne(ReactorBackend.Epoll, "sh", ["sh", "-c", "echo \"$TWINE_X\"; pwd; env | wc -l"], env: env, cwd: dir);
+            var p = RunOne(setup, "sh", ["sh", "-c", "echo \"$TWINE_X\"; pwd; env | wc -l"], env: env, cwd: dir);
             var lines = p.Text(1).Split('\n');
             Assert.Equal("forty two", lines[0]);
             Assert.Equal(dir, lines[1]);
@@ -132,12 +140,13 @@ public sealed class ProcessTests
         }
     }
 
-    [Fact]
-    public void ExtraChildDescriptorsCarryDataBothWays()
+    [Theory, MemberData(nameof(NativeSetups), MemberType = typeof(ProcessTesting))]
+    public void ExtraChildDescriptorsCarryDataBothWays(ProcessSetup setup)
     {
-        // PR9: fd 3 read by the parent, fd 4 written by it, fd 2 inherited from the parent's stderr.
+        // PR9: fd 3 read by the parent, fd 4 written by it, fd 2 inherited from the parent's stderr. Native only:
+        // System.Diagnostics.Process gives a child descriptors 0-2 and nothing else.
         var fds = new Dictionary<int, ChildFd> { [0] = ChildFd.Write, [1] = ChildFd.Read, [2] = ChildFd.Inherit(2), [3] = ChildFd.Read, [4] = ChildFd.Write };
-        var p = RunOne(ReactorBackend.Epoll, Python, [Python, "-c",
+        var p = RunOne(setup, Python, [Python, "-c",
             "import os; os.write(3, b'three:' + os.read(4, 100)); os.write(1, b'one')"], fds: fds,
             onMade: p =>
             {
@@ -154,22 +163,40 @@ public sealed class ProcessTests
         Assert.IsType<ProcessDoneException>(p.EndReason!.Value);
     }
 
-    [Fact]
-    public void TheChildHoldsOnlyTheDescriptorsItWasGiven()
+    [Theory, MemberData(nameof(NativeSetups), MemberType = typeof(ProcessTesting))]
+    public void TheChildHoldsOnlyTheDescriptorsItWasGiven(ProcessSetup setup)
     {
+        // Native only: the portable layer cannot close 0-2 in the child nor give it 3 (see the test below).
         var fds = new Dictionary<int, ChildFd> { [1] = ChildFd.Read, [3] = ChildFd.Read };
         // fstat each number, opening nothing: 0 and 2 were closed in the child, 1 and 3 given, nothing else leaked.
-        var p = RunOne(ReactorBackend.Epoll, Python, [Python, "-c",
+        var p = RunOne(setup, Python, [Python, "-c",
             "import os\ndef is_open(fd):\n    try:\n        os.fstat(fd); return True\n    except OSError:\n        return False\n" +
             "os.write(1, ','.join(str(fd) for fd in range(256) if is_open(fd)).encode())"], fds: fds);
         Assert.Equal("1,3", p.Text(1));
     }
 
     [Fact]
-    public void AMissingExecutableFailsAtSpawnTimeWithAClearError()
+    public void ThePortableLayerRefusesDescriptorsItCannotGive()
+    {
+        using var reactor = Create(new ProcessSetup(ReactorBackend.Epoll, ProcessLayer.Portable));
+        var p = new RecordingProcess();
+        var extra = Assert.Throws<NotSupportedException>(() => reactor.SpawnProcess(p, "cat", ["cat"],
+            childFds: new Dictionary<int, ChildFd> { [0] = ChildFd.Write, [1] = ChildFd.Read, [2] = ChildFd.Read, [3] = ChildFd.Read }));
+        Assert.Contains("descriptor 3", extra.Message);
+        var closed = Assert.Throws<NotSupportedException>(() => reactor.SpawnProcess(p, "cat", ["cat"],
+            childFds: new Dictionary<int, ChildFd> { [1] = ChildFd.Read, [2] = ChildFd.Read }));
+        Assert.Contains("cannot close the child's descriptor 0", closed.Message);
+        var elsewhere = Assert.Throws<NotSupportedException>(() => reactor.SpawnProcess(p, "cat", ["cat"],
+            childFds: new Dictionary<int, ChildFd> { [0] = ChildFd.Write, [1] = ChildFd.Inherit(2), [2] = ChildFd.Read }));
+        Assert.Contains("Inherit(1)", elsewhere.Message);
+        Assert.Empty(p.Events);
+    }
+
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void AMissingExecutableFailsAtSpawnTimeWithAClearError(ProcessSetup setup)
     {
         // PR5
-        using var reactor = Create();
+        using var reactor = Create(setup);
         var p = new RecordingProcess();
         var missing = Assert.Throws<FileNotFoundException>(() => reactor.SpawnProcess(p, "/no/such/program", ["x"]));
         Assert.Contains("/no/such/program", missing.Message);
@@ -189,12 +216,12 @@ public sealed class ProcessTests
         return path;
     }
 
-    [Fact]
-    public void ExitIsReportedWhileAGrandchildStillHoldsThePipes()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void ExitIsReportedWhileAGrandchildStillHoldsThePipes(ProcessSetup setup)
     {
         // PR1: the child exits at once; its background child keeps stdin and stdout open until it is given a line.
         // ProcessExited comes first, ProcessEnded only after every pipe has closed.
-        using var reactor = Create();
+        using var reactor = Create(setup);
         var protocol = new ExitThenWrite(reactor);
         reactor.SpawnProcess(protocol, "/bin/sh", ["sh", "-c", "exec 3<&0; (read line <&3; echo late:$line) & exit 0"]);
         ReactorTesting.RunGuarded(reactor);
@@ -215,10 +242,10 @@ public sealed class ProcessTests
         }
     }
 
-    [Fact]
-    public void AProtocolThatThrowsClosesOnlyItsOwnPipes()
+    [Theory, MemberData(nameof(Setups), MemberType = typeof(ProcessTesting))]
+    public void AProtocolThatThrowsClosesOnlyItsOwnPipes(ProcessSetup setup)
     {
-        using var reactor = Create();
+        using var reactor = Create(setup);
         using var log = new ReactorTesting.LogCapture("ThrowingOutput");
         int ended = 0;
         void OneEnded()

@@ -8,7 +8,10 @@ using static Twine.Tests.Processes.ProcessTesting;
 
 namespace Twine.Tests.Processes;
 
-/// <summary>StandardIO with pipes standing in for descriptors 0 and 1.</summary>
+/// <summary>
+/// StandardIO with pipes, regular files, sockets and a terminal standing in for descriptors 0 and 1. Native loop only:
+/// StandardIO works on descriptors and has no portable layer.
+/// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed unsafe class StandardIOTests
 {
@@ -112,22 +115,151 @@ public sealed unsafe class StandardIOTests
         LibC.Close(outRead);
     }
 
-    [Fact]
-    public void ARegularFileAsStdinIsRefusedClearly()
+    /// <summary>An upper-casing filter that says "bye" when its input ends and then closes: a typical StandardIO tool.</summary>
+    private static HalfCloseRecordingProtocol UpperFilter(Twine.Reactors.Reactor reactor) => new()
     {
+        OnData = (p, d) => p.Transport.Write(Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(d).ToUpperInvariant())),
+        OnReadLost = p =>
+        {
+            p.Transport.Write("bye\n"u8);
+            p.Transport.LoseConnection();
+        },
+        OnLost = (_, _) => reactor.Stop(),
+    };
+
+    [Fact]
+    public void ARegularFileAsStdinIsReadToItsEndAndHalfClosed()
+    {
+        // PR8, PR14 with `tool < file`: epoll refuses a regular file, so it is read turn by turn; its end is the half-close.
+        // 300 KB: several reads, so the turn-by-turn reading is exercised, not one read of everything.
         string path = Path.GetTempFileName();
         try
         {
+            var text = string.Concat(Enumerable.Range(0, 30_000).Select(i => $"line {i % 10}\n"));
+            File.WriteAllText(path, text);
             using var file = File.OpenHandle(path);
             var (outRead, outWrite) = Pipe();
             using var reactor = Create();
-            Assert.Throws<IOException>(() => new StandardIO(new RecordingProtocol(), reactor, (int)file.DangerousGetHandle(), outWrite));
+            var protocol = UpperFilter(reactor);
+            string? output = null;
+            using var drained = new ManualResetEventSlim();
+            // The pipe holds 64 KiB: read it as it fills, on a thread of its own.
+            new Thread(() => { output = ReadAll(outRead); drained.Set(); }) { IsBackground = true }.Start();
+            _ = new StandardIO(protocol, reactor, (int)file.DangerousGetHandle(), outWrite);
+            ReactorTesting.RunGuarded(reactor);
+            ReactorTesting.WaitOrFail(drained, "the output to be read to its end");
+            Assert.True(protocol.ReadLost);
+            Assert.Equal(text.ToUpperInvariant() + "bye\n", output);
             LibC.Close(outRead);
-            LibC.Close(outWrite);
         }
         finally
         {
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void ARegularFileAsStdoutReceivesEverything()
+    {
+        // PR14, `tool > file`: writes go straight to the file, nothing waits for readiness.
+        string path = Path.GetTempFileName();
+        try
+        {
+            var (inRead, inWrite) = Pipe();
+            WriteAll(inWrite, "to a file\n"u8.ToArray());
+            LibC.Close(inWrite);
+            using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
+            {
+                using var reactor = Create();
+                _ = new StandardIO(UpperFilter(reactor), reactor, inRead, (int)file.DangerousGetHandle());
+                ReactorTesting.RunGuarded(reactor);
+                file.SetHandleAsInvalid();   // StandardIO closed it
+            }
+            Assert.Equal("TO A FILE\nbye\n", File.ReadAllText(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void SocketsAsStdinAndStdoutHalfCloseAndCarryEverything()
+    {
+        // PR8 under inetd-style sockets: the peer shuts down its sending side (stdin's EOF, the half-close), the filter
+        // still answers on stdout, and the peer reads to EOF once StandardIO closes it.
+        using var input = SocketPair.Create();
+        using var output = SocketPair.Create();
+        SocketPair.Write(input.Left, "over a socket\n"u8.ToArray());
+        Assert.Equal(0, Twine.Net.Native.SocketNative.Shutdown(input.Left, 1 /* SHUT_WR */));
+        using var reactor = Create();
+        var protocol = UpperFilter(reactor);
+        _ = new StandardIO(protocol, reactor, input.Right, output.Right);
+        ReactorTesting.RunGuarded(reactor);
+        Assert.True(protocol.ReadLost);
+        Assert.Equal("OVER A SOCKET\nbye\n", ReadAll(output.Left));
+    }
+
+    [Fact]
+    public void ATerminalAsStdinDeliversLinesAndItsEndOfFile()
+    {
+        // A pty, as an interactive `tool` gets: the terminal hands over a line at a time, and ^D at the start of a line
+        // is its end of file, which a half-closeable protocol hears as the half-close (PR8).
+        int master = OpenPty(out string slavePath);
+        int slaveIn = Open(slavePath), slaveOut = Open(slavePath);
+        try
+        {
+            WriteAll(master, "typed\n\u0004"u8.ToArray());
+            using var reactor = Create();
+            var protocol = UpperFilter(reactor);
+            var received = new StringBuilder();
+            protocol.OnData = (p, d) => received.Append(Encoding.ASCII.GetString(d));
+            _ = new StandardIO(protocol, reactor, slaveIn, slaveOut);
+            ReactorTesting.RunGuarded(reactor);
+            Assert.True(protocol.ReadLost);
+            Assert.Equal("typed\n", received.ToString());
+        }
+        finally
+        {
+            LibC.Close(master);
+        }
+    }
+
+    private static int OpenPty(out string slavePath)
+    {
+        int master = PosixOpenPt(0x2 | 0x100 | LibC.O_CLOEXEC_LINUX);   // O_RDWR | O_NOCTTY
+        Assert.True(master >= 0, "posix_openpt failed");
+        Assert.Equal(0, GrantPt(master));
+        Assert.Equal(0, UnlockPt(master));
+        var name = stackalloc byte[128];
+        Assert.Equal(0, PtsNameR(master, name, 128));
+        slavePath = new string((sbyte*)name);
+        return master;
+    }
+
+    private static int Open(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            int fd = OpenFile(p, 0x2 | 0x100 | LibC.O_CLOEXEC_LINUX);
+            Assert.True(fd >= 0, $"open {path} failed");
+            return fd;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "posix_openpt")]
+    private static extern int PosixOpenPt(int flags);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "grantpt")]
+    private static extern int GrantPt(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "unlockpt")]
+    private static extern int UnlockPt(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "ptsname_r")]
+    private static extern int PtsNameR(int fd, byte* buffer, nuint length);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open")]
+    private static extern int OpenFile(byte* path, int flags);
 }
