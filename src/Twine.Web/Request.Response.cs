@@ -19,6 +19,7 @@ public sealed partial class Request : IConsumer
     private bool _keepAlive;
     private IProducer? _producer;
     private ResponseHeaders? _trailers;
+    private ResponseHeaders? _responseHeaders;
 
     /// <summary>The response status. Default 200.</summary>
     public int Code { get; private set; } = 200;
@@ -27,7 +28,7 @@ public sealed partial class Request : IConsumer
     public string? CodeMessage { get; private set; }
 
     /// <summary>The response's header fields (validated when set: CR, LF and controls are refused).</summary>
-    public ResponseHeaders ResponseHeaders { get; } = new();
+    public ResponseHeaders ResponseHeaders => _responseHeaders ??= new();
 
     /// <summary>True once the status line and headers have gone to the client (they can no longer change).</summary>
     public bool StartedWriting => _headersWritten;
@@ -248,7 +249,7 @@ public sealed partial class Request : IConsumer
         if (_lostReason is null && !_headersWritten && _trailers is null)
         {
             // The body in hand is the truth: a stale Content-Length set earlier would break the framing.
-            if (!ReferenceEquals(Method, "HEAD") && ResponseHeaders.Get("Content-Length") is { } declared
+            if (!ReferenceEquals(Method, "HEAD") && _responseHeaders?.Get("Content-Length") is { } declared
                 && declared != body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 ResponseHeaders.Set("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
             WriteHead(body.Length);
@@ -291,8 +292,10 @@ public sealed partial class Request : IConsumer
         w.Clear();
         w.Write(StatusLine(Code, CodeMessage));
         bool hasDate = false, hasLength = false, hasType = false, close = false;
-        foreach (var (name, value) in ResponseHeaders)
+        var fields = _responseHeaders;
+        for (var i = 0; i < (fields?.Count ?? 0); i++)
         {
+            var (name, value) = fields![i];
             if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;     // framing is ours
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {

@@ -39,6 +39,10 @@ public sealed partial class Request
     private Dictionary<string, List<string>>? _args;
     private Dictionary<string, string>? _cookies;
     private Dictionary<string, string>? _routeValues;
+    // The segment lists are made when first read: a leaf root answers without splitting the path at all.
+    private List<string>? _prepath;
+    private List<string>? _postpath;
+    private bool _splitPending;
 
     internal Request(IRequestChannel channel, RequestHead head, Site site)
     {
@@ -114,10 +118,22 @@ public sealed partial class Request
     public EndPoint HostAddress => _channel.Transport.Host;
 
     /// <summary>Path segments already used to find the resource (decoded), as Twisted's <c>prepath</c>.</summary>
-    public List<string> Prepath { get; } = [];
+    public List<string> Prepath => _prepath ??= [];
 
     /// <summary>Path segments still to be used (decoded), as Twisted's <c>postpath</c>.</summary>
-    public List<string> Postpath { get; } = [];
+    public List<string> Postpath
+    {
+        get
+        {
+            if (_postpath is null)
+            {
+                _postpath = [];
+                if (_splitPending) AddSegments(_postpath);
+                _splitPending = false;
+            }
+            return _postpath;
+        }
+    }
 
     /// <summary>Values a <see cref="Router"/> matched from the path (<c>{id}</c> → <c>RouteValues["id"]</c>).</summary>
     public Dictionary<string, string> RouteValues => _routeValues ??= new(StringComparer.Ordinal);
@@ -169,11 +185,17 @@ public sealed partial class Request
 
     internal void SplitPath()
     {
-        var path = Path;
         if (TargetForm is TargetForm.Asterisk or TargetForm.Authority) return;
+        if (_postpath is null) _splitPending = true;
+        else AddSegments(_postpath);
+    }
+
+    private void AddSegments(List<string> postpath)
+    {
+        var path = Path;
         // "/a/b" → ["a", "b"]; "/" → [""], as Twisted does, so a root resource can have a "" child.
         foreach (var segment in path.AsSpan(1).Split('/'))
-            Postpath.Add(QueryArguments.Unquote(path.AsSpan(1)[segment], plusIsSpace: false));
+            postpath.Add(QueryArguments.Unquote(path.AsSpan(1)[segment], plusIsSpace: false));
     }
 
     /// <summary>Deletes a spooled body's temporary file; an in-memory body stays readable for code that runs after Finish.</summary>
