@@ -6,22 +6,18 @@ namespace Twine.Web;
 // buffered body.
 public sealed partial class Request
 {
-    private IBodyReceiver? _receiver;
-    private bool _bodyEnded;
-    private Failure? _bodyError;
-
     /// <summary>The resource this request was routed to when that was decided early (streamed bodies), and how that went.</summary>
-    internal IResource? Located { get; private set; }
+    internal IResource? Located => _more?.Located;
 
-    internal Exception? LocateError { get; private set; }
+    internal Exception? LocateError => _more?.LocateError;
 
-    internal bool IsLocated { get; private set; }
+    internal bool IsLocated => _more?.IsLocated ?? false;
 
     /// <summary>True when the body is streamed to a receiver rather than buffered (see <see cref="IBodyStreamingResource"/>).</summary>
-    internal bool StreamsBody { get; private set; }
+    internal bool StreamsBody => _more?.StreamsBody ?? false;
 
     /// <summary>True once a streamed body can flow: a receiver is attached.</summary>
-    internal bool HasBodyReceiver => _receiver is not null;
+    internal bool HasBodyReceiver => _more?.Receiver is not null;
 
     /// <summary>
     /// Hands the body to <paramref name="receiver"/> piece by piece. For a resource that implements
@@ -33,35 +29,37 @@ public sealed partial class Request
     public void DeliverBody(IBodyReceiver receiver)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        if (_receiver is not null) throw new InvalidOperationException("The request body is already being delivered.");
-        _receiver = receiver;
+        if (_more?.Receiver is not null) throw new InvalidOperationException("The request body is already being delivered.");
+        More.Receiver = receiver;
         if (!StreamsBody)
         {
             new BufferedBodyDelivery(Content, receiver).Start();
             return;
         }
         receiver.BodyStarted(new StreamedBodyFlow(this));
-        if (_bodyEnded) receiver.BodyFinished(_bodyError);
+        if (More.BodyEnded) receiver.BodyFinished(More.BodyError);
         else _channel.ResumeBody(this);
     }
 
     internal void Locate(IResource? resource, Exception? error)
     {
-        IsLocated = true;
-        Located = resource;
-        LocateError = error;
+        var more = More;
+        more.IsLocated = true;
+        more.Located = resource;
+        more.LocateError = error;
     }
 
-    internal void BeginStreamedBody() => StreamsBody = true;
+    internal void BeginStreamedBody() => More.StreamsBody = true;
 
-    internal void StreamedBodyData(ReadOnlySpan<byte> data) => _receiver!.BodyReceived(data);
+    internal void StreamedBodyData(ReadOnlySpan<byte> data) => More.Receiver!.BodyReceived(data);
 
     internal void EndStreamedBody(Failure? error)
     {
-        if (_bodyEnded) return;
-        _bodyEnded = true;
-        _bodyError = error;
-        _receiver?.BodyFinished(error);
+        var more = More;
+        if (more.BodyEnded) return;
+        more.BodyEnded = true;
+        more.BodyError = error;
+        more.Receiver?.BodyFinished(error);
     }
 
     /// <summary>The flow handed to a receiver of a streamed body: pausing it stops the connection reading.</summary>

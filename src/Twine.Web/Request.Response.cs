@@ -10,24 +10,22 @@ public sealed partial class Request : IConsumer
 {
     // Status lines by code, built on first use; a racing duplicate build is harmless.
     private static readonly byte[]?[] s_statusLines = new byte[1000][];
-    private List<Deferred<Unit>>? _notifications;
     private Failure? _lostReason;
     private bool _headersWritten;
     private bool _chunked;
     private bool _discardBody;
     private long _declaredLength = -1;     // the application's own Content-Length, enforced so framing cannot break
     private bool _keepAlive;
-    private IProducer? _producer;
-    private ResponseHeaders? _trailers;
+    private ResponseHeaders? _responseHeaders;
 
     /// <summary>The response status. Default 200.</summary>
     public int Code { get; private set; } = 200;
 
     /// <summary>The reason phrase sent with <see cref="Code"/>; null for the standard one.</summary>
-    public string? CodeMessage { get; private set; }
+    public string? CodeMessage => _more?.CodeMessage;
 
     /// <summary>The response's header fields (validated when set: CR, LF and controls are refused).</summary>
-    public ResponseHeaders ResponseHeaders { get; } = new();
+    public ResponseHeaders ResponseHeaders => _responseHeaders ??= new();
 
     /// <summary>True once the status line and headers have gone to the client (they can no longer change).</summary>
     public bool StartedWriting => _headersWritten;
@@ -51,7 +49,7 @@ public sealed partial class Request : IConsumer
         ArgumentOutOfRangeException.ThrowIfGreaterThan(code, 999);
         if (message is not null) ResponseHeaders.Check("Status", message);
         Code = code;
-        CodeMessage = message;
+        if (message is not null || _more is not null) More.CodeMessage = message;
     }
 
     /// <summary>Sets response header <paramref name="name"/>, replacing earlier values (Twisted's <c>setHeader</c>).</summary>
@@ -72,7 +70,7 @@ public sealed partial class Request : IConsumer
     public void AddTrailer(string name, string value)
     {
         if (Finished) throw new InvalidOperationException("AddTrailer called on a finished request.");
-        (_trailers ??= new ResponseHeaders()).Add(name, value);
+        (More.ResponseTrailers ??= new ResponseHeaders()).Add(name, value);
     }
 
     /// <summary>Adds a Set-Cookie field (Twisted's <c>addCookie</c>).</summary>
@@ -164,7 +162,7 @@ public sealed partial class Request : IConsumer
             return;
         }
         // Trailers only travel in a chunked body, so a response that has them is never given a Content-Length.
-        if (!_headersWritten) WriteHead(_trailers is null ? SentLength : null);
+        if (!_headersWritten) WriteHead(_more?.ResponseTrailers is null ? SentLength : null);
         if (_chunked) WriteLastChunk();
         if (_declaredLength >= 0 && !_discardBody && SentLength < _declaredLength)
         {
@@ -173,9 +171,9 @@ public sealed partial class Request : IConsumer
             _keepAlive = false;
             _channel.Transport.AbortConnection();
         }
-        if (_notifications is { } ds)
+        if (_more?.Notifications is { } ds)
         {
-            _notifications = null;
+            _more.Notifications = null;
             foreach (var d in ds) d.Callback(Unit.Value);
         }
         _channel.ResponseFinished(this);
@@ -190,7 +188,7 @@ public sealed partial class Request : IConsumer
         var d = new Deferred<Unit>();
         if (_lostReason is { } reason) d.Errback(reason);
         else if (Finished) d.Callback(Unit.Value);
-        else (_notifications ??= []).Add(d);
+        else (More.Notifications ??= []).Add(d);
         return d;
     }
 
@@ -201,21 +199,21 @@ public sealed partial class Request : IConsumer
     public void RegisterProducer(IProducer producer, bool streaming)
     {
         ArgumentNullException.ThrowIfNull(producer);
-        if (_producer is not null) throw new InvalidOperationException("A producer is already registered on this request.");
+        if (_more?.Producer is not null) throw new InvalidOperationException("A producer is already registered on this request.");
         if (_lostReason is not null || _channel.IsClosed)
         {
             producer.StopProducing();
             return;
         }
-        _producer = producer;
+        More.Producer = producer;
         _channel.Transport.RegisterProducer(producer, streaming);
     }
 
     /// <summary>Detaches the producer registered with <see cref="RegisterProducer"/>.</summary>
     public void UnregisterProducer()
     {
-        if (_producer is null) throw new InvalidOperationException("No producer is registered on this request.");
-        _producer = null;
+        if (_more?.Producer is null) throw new InvalidOperationException("No producer is registered on this request.");
+        _more.Producer = null;
         if (!_channel.IsClosed) _channel.Transport.UnregisterProducer();
     }
 
@@ -223,7 +221,7 @@ public sealed partial class Request : IConsumer
     private void WriteLastChunk()
     {
         var transport = _channel.Transport;
-        if (_trailers is null)
+        if (_more?.ResponseTrailers is not { } trailers)
         {
             transport.Write("0\r\n\r\n"u8);
             return;
@@ -231,7 +229,7 @@ public sealed partial class Request : IConsumer
         var w = _channel.HeadWriter;
         w.Clear();
         w.Write("0\r\n"u8);
-        foreach (var (name, value) in _trailers)
+        foreach (var (name, value) in trailers)
         {
             w.WriteLatin1(name);
             w.Write(": "u8);
@@ -245,10 +243,10 @@ public sealed partial class Request : IConsumer
     /// <summary>Writes a whole body whose length is known: Content-Length is set from it (unless trailers need chunked).</summary>
     internal void WriteBodyAndFinish(ReadOnlySpan<byte> body)
     {
-        if (_lostReason is null && !_headersWritten && _trailers is null)
+        if (_lostReason is null && !_headersWritten && _more?.ResponseTrailers is null)
         {
             // The body in hand is the truth: a stale Content-Length set earlier would break the framing.
-            if (!ReferenceEquals(Method, "HEAD") && ResponseHeaders.Get("Content-Length") is { } declared
+            if (!ReferenceEquals(Method, "HEAD") && _responseHeaders?.Get("Content-Length") is { } declared
                 && declared != body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 ResponseHeaders.Set("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
             WriteHead(body.Length);
@@ -267,9 +265,9 @@ public sealed partial class Request : IConsumer
     {
         if (Finished || _lostReason is not null) return;
         _lostReason = reason;
-        if (_notifications is { } ds)
+        if (_more?.Notifications is { } ds)
         {
-            _notifications = null;
+            _more.Notifications = null;
             foreach (var d in ds) d.Errback(reason);
         }
     }
@@ -291,8 +289,10 @@ public sealed partial class Request : IConsumer
         w.Clear();
         w.Write(StatusLine(Code, CodeMessage));
         bool hasDate = false, hasLength = false, hasType = false, close = false;
-        foreach (var (name, value) in ResponseHeaders)
+        var fields = _responseHeaders;
+        for (var i = 0; i < (fields?.Count ?? 0); i++)
         {
+            var (name, value) = fields![i];
             if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;     // framing is ours
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
@@ -328,12 +328,12 @@ public sealed partial class Request : IConsumer
             {
                 _chunked = true;
                 w.Write("Transfer-Encoding: chunked\r\n"u8);
-                if (_trailers is not null)
+                if (_more?.ResponseTrailers is { } trailers)
                 {
                     // RFC 9110 §6.6.2: announce the trailer names so the client can expect them.
                     w.Write("Trailer: "u8);
                     bool first = true;
-                    foreach (var (name, _) in _trailers)
+                    foreach (var (name, _) in trailers)
                     {
                         if (!first) w.Write(", "u8);
                         w.WriteLatin1(name);

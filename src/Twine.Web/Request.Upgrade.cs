@@ -24,9 +24,9 @@ public sealed partial class Request
         _channel.Transport.Write(responseHead);
         SentLength = 0;
         _channel.SwitchProtocols(this, protocol);
-        if (_notifications is { } ds)
+        if (_more?.Notifications is { } ds)
         {
-            _notifications = null;
+            _more.Notifications = null;
             foreach (var d in ds) d.Callback(Twine.Unit.Value);
         }
     }

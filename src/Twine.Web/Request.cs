@@ -32,13 +32,13 @@ public sealed partial class Request
 {
     private readonly IRequestChannel _channel;
     private readonly RequestHead _head;
-    private RequestBody? _body;
-    private Stream? _content;
     private string? _uri;
     private string? _path;
-    private Dictionary<string, List<string>>? _args;
-    private Dictionary<string, string>? _cookies;
-    private Dictionary<string, string>? _routeValues;
+    private Occasional? _more;
+    // The segment lists are made when first read: a leaf root answers without splitting the path at all.
+    private List<string>? _prepath;
+    private List<string>? _postpath;
+    private bool _splitPending;
 
     internal Request(IRequestChannel channel, RequestHead head, Site site)
     {
@@ -99,7 +99,7 @@ public sealed partial class Request
     /// The trailer fields that followed a chunked body (validated as strictly as headers, kept apart from them as
     /// RFC 9110 §6.5 asks); empty until the body has been read, and for bodies that were not chunked.
     /// </summary>
-    public HttpHeaders Trailers { get; private set; } = HttpHeaders.Empty;
+    public HttpHeaders Trailers => _more?.Trailers ?? HttpHeaders.Empty;
 
     /// <summary>The last value of header <paramref name="name"/>, or null (Twisted's <c>getHeader</c>).</summary>
     public string? GetHeader(string name) => _head.Headers.Get(name);
@@ -114,34 +114,46 @@ public sealed partial class Request
     public EndPoint HostAddress => _channel.Transport.Host;
 
     /// <summary>Path segments already used to find the resource (decoded), as Twisted's <c>prepath</c>.</summary>
-    public List<string> Prepath { get; } = [];
+    public List<string> Prepath => _prepath ??= [];
 
     /// <summary>Path segments still to be used (decoded), as Twisted's <c>postpath</c>.</summary>
-    public List<string> Postpath { get; } = [];
+    public List<string> Postpath
+    {
+        get
+        {
+            if (_postpath is null)
+            {
+                _postpath = [];
+                if (_splitPending) AddSegments(_postpath);
+                _splitPending = false;
+            }
+            return _postpath;
+        }
+    }
 
     /// <summary>Values a <see cref="Router"/> matched from the path (<c>{id}</c> → <c>RouteValues["id"]</c>).</summary>
-    public Dictionary<string, string> RouteValues => _routeValues ??= new(StringComparer.Ordinal);
+    public Dictionary<string, string> RouteValues => More.RouteValues ??= new(StringComparer.Ordinal);
 
     /// <summary>Query arguments, decoded as UTF-8 ('+' is a space); each name keeps every value in order.</summary>
-    public IReadOnlyDictionary<string, List<string>> Args => _args ??= QueryArguments.Parse(Query);
+    public IReadOnlyDictionary<string, List<string>> Args => More.Args ??= QueryArguments.Parse(Query);
 
     /// <summary>The first value of query argument <paramref name="name"/>, or null.</summary>
     public string? GetArg(string name) => Args.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
     /// <summary>The cookies the client sent, by name (the first wins when a name repeats).</summary>
-    public IReadOnlyDictionary<string, string> Cookies => _cookies ??= Http.Cookies.ParseRequest(_head.Headers);
+    public IReadOnlyDictionary<string, string> Cookies => More.Cookies ??= Http.Cookies.ParseRequest(_head.Headers);
 
     /// <summary>The cookie named <paramref name="name"/>, or null (Twisted's <c>getCookie</c>).</summary>
     public string? GetCookie(string name) => Cookies.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>The request body as a seekable stream (in memory, or a temporary file past the spool threshold).</summary>
     /// <exception cref="InvalidOperationException">The body is streamed (<see cref="IBodyStreamingResource"/>): use <see cref="DeliverBody"/>.</exception>
-    public Stream Content => _content ??= StreamsBody
+    public Stream Content => More.Content ??= StreamsBody
         ? throw new InvalidOperationException("This request's body is streamed to its resource: read it with DeliverBody.")
-        : _body?.Complete() ?? Stream.Null;
+        : _more?.Body?.Complete() ?? Stream.Null;
 
     /// <summary>The body's length in bytes.</summary>
-    public long ContentLength => _body?.Length ?? 0;
+    public long ContentLength => _more?.Body?.Length ?? 0;
 
     /// <summary>Reads the whole body into an array.</summary>
     /// <exception cref="InvalidOperationException">The body is longer than <paramref name="limit"/> bytes.</exception>
@@ -163,22 +175,28 @@ public sealed partial class Request
 
     internal IRequestChannel Channel => _channel;
 
-    internal void SetBody(RequestBody body) => _body = body;
+    internal void SetBody(RequestBody body) => More.Body = body;
 
-    internal void SetTrailers(HttpHeaders trailers) => Trailers = trailers;
+    internal void SetTrailers(HttpHeaders trailers) => More.Trailers = trailers;
 
     internal void SplitPath()
     {
-        var path = Path;
         if (TargetForm is TargetForm.Asterisk or TargetForm.Authority) return;
+        if (_postpath is null) _splitPending = true;
+        else AddSegments(_postpath);
+    }
+
+    private void AddSegments(List<string> postpath)
+    {
+        var path = Path;
         // "/a/b" → ["a", "b"]; "/" → [""], as Twisted does, so a root resource can have a "" child.
         foreach (var segment in path.AsSpan(1).Split('/'))
-            Postpath.Add(QueryArguments.Unquote(path.AsSpan(1)[segment], plusIsSpace: false));
+            postpath.Add(QueryArguments.Unquote(path.AsSpan(1)[segment], plusIsSpace: false));
     }
 
     /// <summary>Deletes a spooled body's temporary file; an in-memory body stays readable for code that runs after Finish.</summary>
     internal void DisposeBody()
     {
-        if (_body is { IsSpooled: true }) _body.Dispose();
+        if (_more?.Body is { IsSpooled: true } body) body.Dispose();
     }
 }

@@ -67,7 +67,8 @@ public class Site : Factory
     {
         ArgumentNullException.ThrowIfNull(request);
         IResource resource = Root;
-        while (request.Postpath.Count > 0 && !resource.IsLeaf)
+        // IsLeaf first: a leaf root never needs the path split into segments.
+        while (!resource.IsLeaf && request.Postpath.Count > 0)
         {
             var name = request.Postpath[0];
             request.Postpath.RemoveAt(0);
@@ -155,7 +156,7 @@ public class Site : Factory
                 request.WriteBodyAndFinish(body);
                 break;
             case Deferred<RenderResult> later:
-                later.AddCallbacks(r => Deliver(request, r), f => ProcessingFailed(request, f));
+                DeliverLater(request, later);
                 break;
             case null:
                 ProcessingFailed(request, new Failure(new InvalidOperationException("The resource returned a default RenderResult.")));
@@ -164,6 +165,11 @@ public class Site : Factory
                 break;      // NotDoneYet: the resource finishes by itself
         }
     }
+
+    // Apart from Deliver because its lambdas capture the request: the closure would otherwise be allocated on every
+    // call, for bodies returned at once too.
+    private void DeliverLater(Request request, Deferred<RenderResult> later) =>
+        later.AddCallbacks(r => Deliver(request, r), f => ProcessingFailed(request, f));
 
     private void RenderUnsupported(Request request, UnsupportedMethodException e)
     {

@@ -13,9 +13,11 @@ namespace TwineAmpBench;
 
 /// <summary>
 /// <c>server</c>: a Twine AMP server answering Sum on 127.0.0.1 (an OS-chosen port, printed as "PORT n").
-/// <c>client PORT CONNECTIONS WARMUP_S SECONDS SERVER_PID</c>: opens the connections, keeps one Sum call in flight on
-/// each (a new call as soon as the answer arrives), and after the warm-up counts the answers for SECONDS while reading
-/// the server's CPU time (utime + stime of every thread) from /proc; prints "calls_per_s N" and "server_us_per_call N".
+/// <c>client PORT CONNECTIONS WARMUP_S SECONDS SERVER_PID [DEPTH]</c>: opens the connections, keeps DEPTH Sum calls
+/// (default 1) in flight on each (a new call as soon as an answer arrives), and after the warm-up counts the answers for
+/// SECONDS while reading the server's CPU time (utime + stime of every thread) from /proc; prints "calls_per_s N" and
+/// "server_us_per_call N". With DEPTH above 1 the calls of one connection travel together, as pipelined requests do:
+/// the generator's writes of one loop iteration leave in one send, and the server can answer them all in one.
 /// </summary>
 internal static class Program
 {
@@ -35,13 +37,17 @@ internal static class Program
         ["client", var port, var connections, var warmup, var seconds, var pid] => Load(
             int.Parse(port, CultureInfo.InvariantCulture), int.Parse(connections, CultureInfo.InvariantCulture),
             double.Parse(warmup, CultureInfo.InvariantCulture), double.Parse(seconds, CultureInfo.InvariantCulture),
-            int.Parse(pid, CultureInfo.InvariantCulture)),
+            int.Parse(pid, CultureInfo.InvariantCulture), 1),
+        ["client", var port, var connections, var warmup, var seconds, var pid, var depth] => Load(
+            int.Parse(port, CultureInfo.InvariantCulture), int.Parse(connections, CultureInfo.InvariantCulture),
+            double.Parse(warmup, CultureInfo.InvariantCulture), double.Parse(seconds, CultureInfo.InvariantCulture),
+            int.Parse(pid, CultureInfo.InvariantCulture), int.Parse(depth, CultureInfo.InvariantCulture)),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: TwineAmpBench server | client PORT CONNECTIONS WARMUP_S SECONDS SERVER_PID");
+        Console.Error.WriteLine("usage: TwineAmpBench server | client PORT CONNECTIONS WARMUP_S SECONDS SERVER_PID [DEPTH]");
         return 2;
     }
 
@@ -53,8 +59,9 @@ internal static class Program
         await new Deferred<Unit>();   // until the harness stops the process
     }, [], new ReactorOptions());
 
-    private static int Load(int port, int connections, double warmup, double seconds, int serverPid) => Reactor.React(async (reactor, _) =>
+    private static int Load(int port, int connections, double warmup, double seconds, int serverPid, int depth) => Reactor.React(async (reactor, _) =>
     {
+        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), "DEPTH is at least 1.");
         long answered = 0;
         var running = true;
         var endpoint = Endpoints.Client(reactor, $"tcp:host=127.0.0.1:port={port}");
@@ -74,7 +81,9 @@ internal static class Program
                 if (running) Console.Error.WriteLine($"call failed: {failure.GetErrorMessage()}");
             });
 
-        foreach (var amp in amps) Ping(amp, 0);
+        // DEPTH independent chains per connection, each starting from its own number so every answer is checked.
+        foreach (var amp in amps)
+            for (var chain = 0; chain < depth; chain++) Ping(amp, chain * 1_000_000_000L);
         await reactor.Sleep(TimeSpan.FromSeconds(warmup));
         var calls0 = answered;
         var (user0, sys0) = ServerCpuTicks(serverPid);

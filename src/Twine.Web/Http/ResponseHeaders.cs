@@ -16,10 +16,13 @@ namespace Twine.Web.Http;
 /// </example>
 public sealed class ResponseHeaders : IEnumerable<KeyValuePair<string, string>>
 {
-    private readonly List<KeyValuePair<string, string>> _fields = [];
+    private static readonly List<KeyValuePair<string, string>> s_none = [];
+
+    // Made on the first field: most responses set none (the server writes Date, Content-Length and Content-Type itself).
+    private List<KeyValuePair<string, string>>? _fields;
 
     /// <summary>How many field lines will be sent.</summary>
-    public int Count => _fields.Count;
+    public int Count => _fields?.Count ?? 0;
 
     /// <summary>Replaces every field named <paramref name="name"/> with one line.</summary>
     /// <exception cref="ArgumentException">The name is not a token or the value contains a control character.</exception>
@@ -27,7 +30,7 @@ public sealed class ResponseHeaders : IEnumerable<KeyValuePair<string, string>>
     {
         Check(name, value);
         Remove(name);
-        _fields.Add(new(name, value));
+        (_fields ??= []).Add(new(name, value));
     }
 
     /// <summary>Adds a line, keeping earlier ones of the same name (Set-Cookie, for instance).</summary>
@@ -35,17 +38,31 @@ public sealed class ResponseHeaders : IEnumerable<KeyValuePair<string, string>>
     public void Add(string name, string value)
     {
         Check(name, value);
-        _fields.Add(new(name, value));
+        (_fields ??= []).Add(new(name, value));
     }
 
     /// <summary>Removes every field named <paramref name="name"/> (any case).</summary>
-    public bool Remove(string name) => _fields.RemoveAll(f => string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase)) > 0;
+    public bool Remove(string name)
+    {
+        // A loop, not RemoveAll with a lambda: the lambda would capture the name and cost a closure on every Set.
+        if (_fields is not { } fields) return false;
+        var kept = 0;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (string.Equals(fields[i].Key, name, StringComparison.OrdinalIgnoreCase)) continue;
+            fields[kept++] = fields[i];
+        }
+        var removed = fields.Count - kept;
+        if (removed > 0) fields.RemoveRange(kept, removed);
+        return removed > 0;
+    }
 
     /// <summary>The last value of <paramref name="name"/>, or null.</summary>
     public string? Get(string name)
     {
-        for (int i = _fields.Count - 1; i >= 0; i--)
-            if (string.Equals(_fields[i].Key, name, StringComparison.OrdinalIgnoreCase)) return _fields[i].Value;
+        if (_fields is not { } fields) return null;
+        for (int i = fields.Count - 1; i >= 0; i--)
+            if (string.Equals(fields[i].Key, name, StringComparison.OrdinalIgnoreCase)) return fields[i].Value;
         return null;
     }
 
@@ -53,7 +70,10 @@ public sealed class ResponseHeaders : IEnumerable<KeyValuePair<string, string>>
     public bool Contains(string name) => Get(name) is not null;
 
     /// <summary>The fields in the order they will be sent.</summary>
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _fields.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => (_fields ?? s_none).GetEnumerator();
+
+    /// <summary>Field <paramref name="index"/>, for the server's own loops (the interface enumerator is a boxed allocation).</summary>
+    internal KeyValuePair<string, string> this[int index] => _fields![index];
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -21,7 +21,7 @@ namespace Twine.Protocols.Amp;
 /// byte[] wire = box.Serialize();   // 00 01 'a' 00 01 '1' 00 08 "_command" 00 03 "Sum" 00 00
 /// </code>
 /// </example>
-public sealed class AmpBox
+public sealed partial class AmpBox
 {
     /// <summary>The longest key, in bytes (AMP1).</summary>
     public const int MaxKeyLength = 255;
@@ -46,29 +46,43 @@ public sealed class AmpBox
     }
 
     /// <summary>How many keys the box holds.</summary>
-    public int Count => _count;
+    public int Count
+    {
+        get
+        {
+            Expand();
+            return _count;
+        }
+    }
 
     /// <summary>The keys, in no particular order.</summary>
-    public IEnumerable<string> Keys => _keys.Take(_count);
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            Expand();
+            return _keys.Take(_count);
+        }
+    }
 
     /// <summary>Gets or sets the value of <paramref name="key"/>.</summary>
     /// <exception cref="KeyNotFoundException">Getting a key the box does not hold.</exception>
     /// <exception cref="AmpTooLongException">Setting a key or value longer than the wire format allows.</exception>
     public byte[] this[string key]
     {
-        get => IndexOf(key) is var i and >= 0
+        get => ExpandedIndexOf(key) is var i and >= 0
             ? _values[i]
             : throw new KeyNotFoundException($"The AMP box has no key '{key}'.");
         set => Set(key, value);
     }
 
     /// <summary>Whether the box holds <paramref name="key"/>.</summary>
-    public bool ContainsKey(string key) => IndexOf(key) >= 0;
+    public bool ContainsKey(string key) => _wire is not null ? FindInWire(key) >= 0 : IndexOf(key) >= 0;
 
     /// <summary>Gets the value of <paramref name="key"/> if the box holds it.</summary>
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out byte[] value)
     {
-        var i = IndexOf(key);
+        var i = ExpandedIndexOf(key);
         value = i >= 0 ? _values[i] : null;
         return i >= 0;
     }
@@ -82,6 +96,7 @@ public sealed class AmpBox
         ArgumentNullException.ThrowIfNull(value);
         CheckKey(key);
         if (value.Length > MaxValueLength) throw new AmpTooLongException(isKey: false, isLocal: true, value.Length, key);
+        Expand();
         Put(key, value);
     }
 
@@ -91,7 +106,7 @@ public sealed class AmpBox
     /// <summary>Removes <paramref name="key"/>; returns whether it was there.</summary>
     public bool Remove(string key)
     {
-        var i = IndexOf(key);
+        var i = ExpandedIndexOf(key);
         if (i < 0) return false;
         // Order carries no meaning (serializing sorts), so the last pair fills the hole.
         var last = --_count;
@@ -110,19 +125,22 @@ public sealed class AmpBox
     /// <summary>A shallow copy: the same values under the same keys.</summary>
     public AmpBox Copy()
     {
+        // The received bytes are never written to, so a copy may share them.
+        if (_wire is not null) return FromWire(_wire, _wireLength, _wirePairs);
         var copy = new AmpBox();
         for (var i = 0; i < _count; i++) copy.Put(_keys[i], _values[i]);
         return copy;
     }
 
     /// <summary>The value of <paramref name="key"/> decoded as UTF-8, or null when the box does not hold it.</summary>
-    public string? GetText(string key) => TryGetValue(key, out var value) ? Encoding.UTF8.GetString(value) : null;
+    public string? GetText(string key) => TryGetSpan(key, out var value) ? Encoding.UTF8.GetString(value) : null;
 
     /// <summary>The number of bytes <see cref="Serialize"/> produces, terminator included.</summary>
     public int SerializedLength
     {
         get
         {
+            Expand();
             var length = 2;
             for (var i = 0; i < _count; i++) length += 4 + _keys[i].Length + _values[i].Length;
             return length;
@@ -140,6 +158,7 @@ public sealed class AmpBox
     /// <summary>Writes the serialized box to <paramref name="destination"/>, which must hold <see cref="SerializedLength"/> bytes; returns the count written.</summary>
     public int WriteTo(Span<byte> destination)
     {
+        Expand();
         // Ordinal order of Latin-1 characters is bytewise order of the keys, which is how Twisted sorts them.
         Span<int> order = _count <= 64 ? stackalloc int[_count] : new int[_count];
         for (var i = 0; i < _count; i++) order[i] = i;
@@ -177,9 +196,6 @@ public sealed class AmpBox
         destination[at++] = 0;
         return at;
     }
-
-    /// <summary>Adds a pair the parser read (already within the limits); a repeated key replaces the earlier value, as in Twisted.</summary>
-    internal void AddParsed(string key, byte[] value) => Put(key, value);
 
     private int IndexOf(string key)
     {
@@ -237,6 +253,7 @@ public sealed class AmpBox
     /// <summary>The keys and values, for diagnostics: <c>{a: "1", _command: "Sum"}</c>.</summary>
     public override string ToString()
     {
+        Expand();
         var keys = Keys.Order(StringComparer.Ordinal);
         return "{" + string.Join(", ", keys.Select(k => $"{k}: {Describe(this[k])}")) + "}";
     }

@@ -1,19 +1,19 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Twine.Protocols.Amp;
 
 /// <summary>
-/// Reads boxes from a byte stream one pair at a time (AMP1, AMP2). Each complete key/value pair is copied out as soon
-/// as it has arrived, so at most one partial pair (under 64 KiB) is ever left for the caller to buffer, and a box
-/// arriving in many small reads costs linear time.
+/// Reads boxes from a byte stream (AMP1, AMP2). A box that is whole in the data is copied out in one piece and read in
+/// place (<see cref="AmpBox"/>'s wire form): one array per box, no string per key, no array per value. A box that
+/// goes on past the data has its complete pairs moved into the parser's own buffer, so at most one partial pair
+/// (under 64 KiB) is ever left for the caller to buffer, and a box arriving in many small reads costs linear time.
 /// </summary>
 internal sealed class AmpBoxParser
 {
     private int _maxBoxLength;
-    private AmpBox? _box;
-    private readonly string?[] _recentKeys = new string?[16];
-    private long _boxLength;
+    private byte[]? _partial;       // the complete pairs of a box begun in an earlier read
+    private int _partialLength;
+    private int _partialPairs;
 
     /// <param name="maxBoxLength">The largest box accepted, in serialized bytes; a longer one is an error.</param>
     public AmpBoxParser(int maxBoxLength) => _maxBoxLength = maxBoxLength;
@@ -26,7 +26,7 @@ internal sealed class AmpBoxParser
     }
 
     /// <summary>Whether part of a box has been read and the rest is still to come.</summary>
-    public bool InsideBox => _box is not null;
+    public bool InsideBox => _partialLength > 0;
 
     /// <summary>
     /// Reads complete pairs from <paramref name="data"/> until a box ends or the data runs out. Returns how many bytes
@@ -38,6 +38,7 @@ internal sealed class AmpBoxParser
     public int Parse(ReadOnlySpan<byte> data, out AmpBox? box)
     {
         var at = 0;
+        var pairs = 0;
         while (true)
         {
             var rest = data[at..];
@@ -45,59 +46,49 @@ internal sealed class AmpBoxParser
             int keyLength = BinaryPrimitives.ReadUInt16BigEndian(rest);
             if (keyLength == 0)
             {
-                at += 2;
-                box = _box ?? new AmpBox();
-                _box = null;
-                _boxLength = 0;
-                return at;
+                box = Finish(data[..at], pairs);
+                return at + 2;
             }
             // Checked as soon as the prefix is here, before waiting for a key that may never fit.
             if (keyLength > AmpBox.MaxKeyLength) throw new AmpTooLongException(isKey: true, isLocal: false, keyLength, keyName: null);
             if (rest.Length < 2 + keyLength + 2) break;
             int valueLength = BinaryPrimitives.ReadUInt16BigEndian(rest[(2 + keyLength)..]);
             var pairLength = 4 + keyLength + valueLength;
-            if (_boxLength + pairLength + 2 > _maxBoxLength)
+            if ((long)_partialLength + at + pairLength + 2 > _maxBoxLength)
                 throw new AmpProtocolException($"An AMP box grew past the limit of {_maxBoxLength} bytes.");
             if (rest.Length < pairLength) break;
-            var key = KeyOf(rest.Slice(2, keyLength));
-            (_box ??= new AmpBox()).AddParsed(key, rest.Slice(4 + keyLength, valueLength).ToArray());
-            _boxLength += pairLength;
             at += pairLength;
+            pairs++;
         }
+        // The box goes on past this data: keep its complete pairs and give back only the partial one.
+        if (at > 0) Keep(data[..at], pairs);
         box = null;
         return at;
     }
 
-    /// <summary>
-    /// The key as a string. The reserved keys are shared instances, and the argument names a connection keeps
-    /// receiving come from a small cache instead of a new string per box.
-    /// </summary>
-    private string KeyOf(ReadOnlySpan<byte> key) => key.Length switch
+    private AmpBox Finish(ReadOnlySpan<byte> pairs, int count)
     {
-        4 when key.SequenceEqual("_ask"u8) => AmpKeys.Ask,
-        6 when key.SequenceEqual("_error"u8) => AmpKeys.Error,
-        7 when key.SequenceEqual("_answer"u8) => AmpKeys.Answer,
-        8 when key.SequenceEqual("_command"u8) => AmpKeys.Command,
-        11 when key.SequenceEqual("_error_code"u8) => AmpKeys.ErrorCode,
-        18 when key.SequenceEqual("_error_description"u8) => AmpKeys.ErrorDescription,
-        _ => CachedKey(key),
-    };
-
-    private string CachedKey(ReadOnlySpan<byte> key)
-    {
-        // A direct-mapped cache on (length, first byte, last byte): cheap to probe, and a miss just costs the string.
-        var slot = (key.Length * 31 + key[0] * 7 + key[^1]) & (_recentKeys.Length - 1);
-        if (_recentKeys[slot] is { } cached && Latin1Equals(cached, key)) return cached;
-        var fresh = Encoding.Latin1.GetString(key);
-        _recentKeys[slot] = fresh;
-        return fresh;
+        if (_partial is null) return AmpBox.FromWire(pairs.ToArray(), pairs.Length, count);
+        Keep(pairs, count);
+        // The box takes the buffer as it is (its spare capacity is at most what the last doubling added).
+        var box = AmpBox.FromWire(_partial, _partialLength, _partialPairs);
+        _partial = null;
+        _partialLength = _partialPairs = 0;
+        return box;
     }
 
-    private static bool Latin1Equals(string text, ReadOnlySpan<byte> bytes)
+    private void Keep(ReadOnlySpan<byte> pairs, int count)
     {
-        if (text.Length != bytes.Length) return false;
-        for (var i = 0; i < bytes.Length; i++)
-            if (text[i] != bytes[i]) return false;
-        return true;
+        if (pairs.IsEmpty) return;
+        var needed = _partialLength + pairs.Length;
+        if (_partial is null || _partial.Length < needed)
+        {
+            var grown = new byte[Math.Max(needed, Math.Max(256, Math.Min(2L * (_partial?.Length ?? 0), Array.MaxLength)))];
+            _partial?.AsSpan(0, _partialLength).CopyTo(grown);
+            _partial = grown;
+        }
+        pairs.CopyTo(_partial.AsSpan(_partialLength));
+        _partialLength = needed;
+        _partialPairs += count;
     }
 }

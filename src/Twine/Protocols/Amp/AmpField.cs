@@ -15,6 +15,8 @@ public abstract class AmpField<TRecord>
         if (key.Length > AmpBox.MaxKeyLength) throw new AmpTooLongException(isKey: true, isLocal: true, key.Length, key);
         Key = key;
         Optional = optional;
+        // A key with a character above U+00FF cannot be written (AmpBox.Set refuses it): such a field takes the box path and fails there.
+        KeyBytes = key.All(c => c <= '\u00FF') ? System.Text.Encoding.Latin1.GetBytes(key) : null;
     }
 
     /// <summary>The key in the box (Twisted's argument name, exactly as on the wire).</summary>
@@ -23,7 +25,16 @@ public abstract class AmpField<TRecord>
     /// <summary>Whether the field may be left out: null is not sent, and a missing key reads as null (AMP9).</summary>
     public bool Optional { get; }
 
+    /// <summary>The key as it goes on the wire, or null when it cannot (a character above U+00FF).</summary>
+    internal byte[]? KeyBytes { get; }
+
+    /// <summary>Whether the field can be written by an <see cref="AmpBoxWriter"/> (see <see cref="AmpType{T}.WritesDirectly"/>).</summary>
+    internal abstract bool WritesDirectly { get; }
+
     internal abstract void Write(TRecord record, AmpBox box);
+
+    /// <summary><see cref="Write(TRecord, AmpBox)"/> into a box being written straight to the transport; the same checks and errors.</summary>
+    internal abstract void WriteDirect(TRecord record, ref AmpBoxWriter writer);
 }
 
 /// <summary>A field of <typeparamref name="TRecord"/> whose values are <typeparamref name="T"/>. Made by <see cref="AmpType{T}.Field{TRecord}"/>.</summary>
@@ -49,6 +60,26 @@ public sealed class AmpField<TRecord, T> : AmpField<TRecord>
 
     /// <summary>The field's type.</summary>
     public AmpType<T> Type => _type;
+
+    internal override bool WritesDirectly => _type.WritesDirectly && KeyBytes is not null;
+
+    internal override void WriteDirect(TRecord record, ref AmpBoxWriter writer)
+    {
+        var value = _get(record);
+        if (value is null)
+        {
+            if (Optional) return;
+            throw new AmpArgumentException(Key, $"it is null and the field is not optional");
+        }
+        try
+        {
+            _type.EncodeInto(value, ref writer, KeyBytes);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            throw new AmpArgumentException(Key, $"{_type.Name} cannot encode it: {e.Message}", e);
+        }
+    }
 
     internal override void Write(TRecord record, AmpBox box)
     {

@@ -25,6 +25,8 @@ internal sealed class AmpListType<T>(AmpSchema<T> schema) : AmpType<IReadOnlyLis
         return bytes;
     }
 
+    internal override bool WritesDirectly => true;
+
     public override IReadOnlyList<T> Decode(ReadOnlySpan<byte> bytes)
     {
         List<AmpBox> boxes;

@@ -7,49 +7,63 @@ namespace Twine.Protocols.Amp;
 // The answering half of the connection: turning a responder's outcome into an answer or error box (AMP4, AMP5).
 public partial class AmpProtocol
 {
-    internal void RespondWithAnswer<TArguments, TResponse>(AmpCommand<TArguments, TResponse> command, byte[]? ask, TResponse response)
+    internal void RespondWithAnswer<TArguments, TResponse>(AmpCommand<TArguments, TResponse> command, ReadOnlyMemory<byte>? ask, TResponse response)
     {
         // No _ask: the caller wants nothing back. After the loss nobody is there to hear it (AMP8).
-        if (ask is null || _closed is not null) return;
-        var box = new AmpBox();
-        try
+        if (ask is not { } tag || _closed is not null) return;
+        Exception? failure;
+        if (command.Response is FieldSchema<TResponse> { WritesDirectly: true } schema)
         {
-            using (EnterCodec()) command.Response.Write(response, box);
+            if (TryAnswerDirect(schema, tag.Span, response, out failure)) return;
         }
-        catch (Exception e)
+        else
         {
-            // A response that cannot be encoded is the responder's bug, not a declared error (AMP5: UNKNOWN, close).
-            RespondWithError(command, ask, new AmpArgumentException("(response)", $"the response to '{command.Name}' cannot be sent: {e.Message}", e));
-            return;
+            var box = new AmpBox();
+            failure = null;
+            try
+            {
+                using (EnterCodec()) command.Response.Write(response, box);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            if (failure is null)
+            {
+                box.Set(AmpKeys.Answer, tag.ToArray());
+                SendBox(box);
+                return;
+            }
         }
-        box.Set(AmpKeys.Answer, ask);
-        SendBox(box);
+        // A response that cannot be encoded is the responder's bug, not a declared error (AMP5: UNKNOWN, close).
+        RespondWithError(command, ask, new AmpArgumentException("(response)", $"the response to '{command.Name}' cannot be sent: {failure!.Message}", failure));
     }
 
-    internal void RespondWithError<TArguments, TResponse>(AmpCommand<TArguments, TResponse> command, byte[]? ask, Exception error)
+    internal void RespondWithError<TArguments, TResponse>(AmpCommand<TArguments, TResponse> command, ReadOnlyMemory<byte>? ask, Exception error)
     {
         if (_closed is not null) return;
-        if (ask is null)
+        if (ask is not { } tag)
         {
             DropAfterUnansweredFailure(command.Name, error);
             return;
         }
+        var askBytes = tag.Span;
         if (command.Errors.Match(error) is { } declared)
         {
-            SendError(ask, declared.Code, error.Message, thenClose: false);
+            SendError(askBytes, declared.Code, error.Message, thenClose: false);
         }
         else if (command.FatalErrors.Match(error) is { } fatal)
         {
-            SendError(ask, fatal.Code, error.Message, thenClose: true);
+            SendError(askBytes, fatal.Code, error.Message, thenClose: true);
         }
         else if (error is AmpRemoteException remote)
         {
-            SendError(ask, remote.Code, remote.Description, thenClose: false);
+            SendError(askBytes, remote.Code, remote.Description, thenClose: false);
         }
         else
         {
             Log.Error(LogEventId.AmpResponderFailed, typeof(AmpProtocol), $"AMP: the responder for '{command.Name}' failed with an undeclared error; answering UNKNOWN and closing the connection", new Failure(error));
-            SendError(ask, AmpKeys.UnknownErrorCode, "Unknown Error", thenClose: true);
+            SendError(askBytes, AmpKeys.UnknownErrorCode, "Unknown Error", thenClose: true);
         }
     }
 
@@ -60,10 +74,10 @@ public partial class AmpProtocol
         TransportOrNull?.LoseConnection();
     }
 
-    private void SendError(byte[] ask, string code, string description, bool thenClose)
+    private void SendError(ReadOnlySpan<byte> ask, string code, string description, bool thenClose)
     {
         var box = new AmpBox();
-        box.Set(AmpKeys.Error, ask);
+        box.Set(AmpKeys.Error, ask.ToArray());
         box.Set(AmpKeys.ErrorCode, Encoding.Latin1.GetBytes(code));
         box.Set(AmpKeys.ErrorDescription, Truncate(Encoding.UTF8.GetBytes(description)));
         SendBox(box);

@@ -81,6 +81,8 @@ public partial class AmpProtocol : Protocol
             return Deferred.Fail<TResponse>(new InvalidOperationException(
                 $"The AMP command '{command.Name}' requires no answer: send it with Notify, which sends no _ask."));
         if (_closed is { } closed) return Deferred.Fail<TResponse>(new Failure(closed));
+        if (command.Arguments is FieldSchema<TArguments> { WritesDirectly: true } schema)
+            return CallDirect(command, schema, arguments);
         AmpBox box;
         try
         {
@@ -118,9 +120,16 @@ public partial class AmpProtocol : Protocol
         if (_closed is { } closed) return Deferred.Fail<Unit>(new Failure(closed));
         try
         {
-            AmpBox request;
-            using (EnterCodec()) request = Request(command, arguments);
-            SendBox(request);
+            if (command.Arguments is FieldSchema<TArguments> { WritesDirectly: true } schema)
+            {
+                NotifyDirect(command, schema, arguments);
+            }
+            else
+            {
+                AmpBox request;
+                using (EnterCodec()) request = Request(command, arguments);
+                SendBox(request);
+            }
         }
         catch (Exception e) when (e is AmpArgumentException or AmpProtocolException or ArgumentException)
         {
@@ -173,22 +182,24 @@ public partial class AmpProtocol : Protocol
     /// <exception cref="AmpProtocolException">The box is not a valid request or reply; the connection is closed.</exception>
     protected virtual void BoxReceived(AmpBox box)
     {
-        if (box.TryGetValue(AmpKeys.Answer, out var answerTag))
+        ArgumentNullException.ThrowIfNull(box);
+        // Keys looked up as bytes and values kept as slices of the box: a received box is read where it lies.
+        if (box.TryGetMemory("_answer"u8, out var answerTag))
         {
-            TakeCall(answerTag, "an answer").Answer(box);
+            TakeCall(answerTag.Span, "an answer").Answer(box);
         }
-        else if (box.TryGetValue(AmpKeys.Error, out var errorTag))
+        else if (box.TryGetMemory("_error"u8, out var errorTag))
         {
-            var call = TakeCall(errorTag, "an error");
-            if (!box.TryGetValue(AmpKeys.ErrorCode, out var code))
+            var call = TakeCall(errorTag.Span, "an error");
+            if (!box.TryGetMemory("_error_code"u8, out var code))
                 throw new AmpProtocolException("An AMP error reply has no _error_code.");
             // Twisted decodes the description leniently too: it is for people, not for parsing.
-            var description = box.TryGetValue(AmpKeys.ErrorDescription, out var text) ? Encoding.UTF8.GetString(text) : "";
-            call.Error(Encoding.Latin1.GetString(code), description);
+            var description = box.TryGetMemory("_error_description"u8, out var text) ? Encoding.UTF8.GetString(text.Span) : "";
+            call.Error(Encoding.Latin1.GetString(code.Span), description);
         }
-        else if (box.TryGetValue(AmpKeys.Command, out var name))
+        else if (box.TryGetMemory("_command"u8, out var name))
         {
-            CommandReceived(name, box, box.TryGetValue(AmpKeys.Ask, out var ask) ? ask : null);
+            CommandReceived(name.Span, box, box.TryGetMemory("_ask"u8, out var ask) ? ask : (ReadOnlyMemory<byte>?)null);
         }
         else
         {
@@ -196,7 +207,7 @@ public partial class AmpProtocol : Protocol
         }
     }
 
-    private IPendingCall TakeCall(byte[] tag, string what)
+    private IPendingCall TakeCall(ReadOnlySpan<byte> tag, string what)
     {
         if (!TryParseTag(tag, out var key) || !_outstanding.Remove(key, out var call))
             throw new AmpProtocolException($"The peer sent {what} to question {AmpText.Quote(tag)}, which was never asked or is already answered.");
@@ -230,7 +241,7 @@ public partial class AmpProtocol : Protocol
         return true;
     }
 
-    private void CommandReceived(byte[] name, AmpBox box, byte[]? ask)
+    private void CommandReceived(ReadOnlySpan<byte> name, AmpBox box, ReadOnlyMemory<byte>? ask)
     {
         if (Responders.TryGet(name, out var responder))
         {
@@ -243,7 +254,7 @@ public partial class AmpProtocol : Protocol
             DropAfterUnansweredFailure(Encoding.Latin1.GetString(name), new AmpUnhandledCommandException(description));
             return;
         }
-        SendError(ask, AmpKeys.UnhandledErrorCode, description, thenClose: false);
+        SendError(ask.Value.Span, AmpKeys.UnhandledErrorCode, description, thenClose: false);
     }
 
     private static AmpBox Request<TArguments, TResponse>(AmpCommand<TArguments, TResponse> command, TArguments arguments)

@@ -79,7 +79,7 @@ public sealed class AmpResponders
 /// <summary>Runs one command's responder for a request box and hands the outcome back to the connection.</summary>
 internal interface IAmpResponder
 {
-    void Dispatch(AmpProtocol protocol, AmpBox request, byte[]? ask);
+    void Dispatch(AmpProtocol protocol, AmpBox request, ReadOnlyMemory<byte>? ask);
 }
 
 /// <summary>The typed responder: reads the arguments, calls the application, and sends the answer or the error.</summary>
@@ -88,7 +88,7 @@ internal sealed class Responder<TArguments, TResponse>(
     Func<TArguments, TResponse>? respond,
     Func<TArguments, Deferred<TResponse>>? respondLater) : IAmpResponder
 {
-    public void Dispatch(AmpProtocol protocol, AmpBox request, byte[]? ask)
+    public void Dispatch(AmpProtocol protocol, AmpBox request, ReadOnlyMemory<byte>? ask)
     {
         TArguments arguments;
         try
@@ -117,6 +117,14 @@ internal sealed class Responder<TArguments, TResponse>(
             return;
         }
 
+        RespondLater(protocol, arguments, ask is { } asked ? new ReadOnlyMemory<byte>(asked.ToArray()) : (ReadOnlyMemory<byte>?)null);
+    }
+
+    // Apart from Dispatch because its lambda captures: the closure would otherwise be allocated on every call,
+    // synchronous responders included.
+    private void RespondLater(AmpProtocol protocol, TArguments arguments, ReadOnlyMemory<byte>? tag)
+    {
+        // The tag was copied out: the answer comes later, and only the tag, not the whole received box, is kept.
         Deferred<TResponse> later;
         try
         {
@@ -124,13 +132,13 @@ internal sealed class Responder<TArguments, TResponse>(
         }
         catch (Exception e)
         {
-            protocol.RespondWithError(command, ask, e);
+            protocol.RespondWithError(command, tag, e);
             return;
         }
         later.AddBoth(outcome =>
         {
-            if (outcome.Failure is { } failure) protocol.RespondWithError(command, ask, failure.Value);
-            else protocol.RespondWithAnswer(command, ask, outcome.Value);
+            if (outcome.Failure is { } failure) protocol.RespondWithError(command, tag, failure.Value);
+            else protocol.RespondWithAnswer(command, tag, outcome.Value);
         });
     }
 }

@@ -42,6 +42,23 @@ internal sealed class FieldSchema<T> : AmpSchema<T>
         _fields = fields;
         _read = read;
         Keys = [.. fields.Select(f => f.Key)];
+        // A field under a reserved key would collide with _ask, _answer or _command, which the box path resolves by
+        // replacing one with the other; such odd schemas keep that path.
+        WritesDirectly = fields.Length + 2 <= AmpBoxWriter.MaxPairs
+            && fields.All(f => f.WritesDirectly && !IsReserved(f.Key));
+    }
+
+    private static bool IsReserved(string key) => key is AmpKeys.Ask or AmpKeys.Answer or AmpKeys.Command
+        or AmpKeys.Error or AmpKeys.ErrorCode or AmpKeys.ErrorDescription;
+
+    /// <summary>Whether records can be written straight to the transport by an <see cref="AmpBoxWriter"/>.</summary>
+    internal bool WritesDirectly { get; }
+
+    /// <summary><see cref="Write"/> into a box being written straight to the transport.</summary>
+    internal void WriteDirect(T value, ref AmpBoxWriter writer)
+    {
+        if (value is null) throw new ArgumentNullException(nameof(value), "An AMP record cannot be null.");
+        foreach (var field in _fields) field.WriteDirect(value, ref writer);
     }
 
     public override IReadOnlyList<string> Keys { get; }

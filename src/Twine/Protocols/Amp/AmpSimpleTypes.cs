@@ -18,6 +18,15 @@ internal sealed class IntegerType : AmpType<long>
         return digits[..written].ToArray();
     }
 
+    internal override bool WritesDirectly => true;
+
+    internal override void EncodeInto(long value, ref AmpBoxWriter writer, ReadOnlySpan<byte> key)
+    {
+        var destination = writer.Begin(key, 20);
+        value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        writer.End(written);
+    }
+
     public override long Decode(ReadOnlySpan<byte> bytes)
     {
         AmpText.RequireInteger(bytes, Name);
@@ -34,6 +43,8 @@ internal sealed class BigIntegerType : AmpType<BigInteger>
 
     public override byte[] Encode(BigInteger value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
 
+    internal override bool WritesDirectly => true;
+
     public override BigInteger Decode(ReadOnlySpan<byte> bytes)
     {
         AmpText.RequireInteger(bytes, Name);
@@ -48,6 +59,8 @@ internal sealed class BytesType : AmpType<byte[]>
 
     public override byte[] Encode(byte[] value) => value;
 
+    internal override bool WritesDirectly => true;
+
     public override byte[] Decode(ReadOnlySpan<byte> bytes) => bytes.ToArray();
 }
 
@@ -59,6 +72,14 @@ internal sealed class UnicodeType : AmpType<string>
     public override byte[] Encode(string value) => AmpText.Encode(value);
 
     public override string Decode(ReadOnlySpan<byte> bytes) => AmpText.Decode(bytes);
+
+    internal override bool WritesDirectly => true;
+
+    internal override void EncodeInto(string value, ref AmpBoxWriter writer, ReadOnlySpan<byte> key)
+    {
+        var destination = writer.Begin(key, Encoding.UTF8.GetMaxByteCount(value.Length));
+        writer.End(AmpText.EncodeInto(value, destination));
+    }
 }
 
 /// <summary>Boolean: exactly True or False, case-sensitive.</summary>
@@ -71,6 +92,8 @@ internal sealed class BooleanType : AmpType<bool>
 
     // The shared arrays are safe to hand out: boxes only read values.
     public override byte[] Encode(bool value) => value ? True : False;
+
+    internal override bool WritesDirectly => true;
 
     public override bool Decode(ReadOnlySpan<byte> bytes)
     {
@@ -89,6 +112,14 @@ internal sealed class NullableType<T>(AmpType<T> inner) : AmpType<T?> where T : 
         value is { } v ? inner.Encode(v) : throw new ArgumentException($"A null {Name} cannot be encoded; declare the field optional.");
 
     public override T? Decode(ReadOnlySpan<byte> bytes) => inner.Decode(bytes);
+
+    internal override bool WritesDirectly => inner.WritesDirectly;
+
+    internal override void EncodeInto(T? value, ref AmpBoxWriter writer, ReadOnlySpan<byte> key)
+    {
+        if (value is not { } v) throw new ArgumentException($"A null {Name} cannot be encoded; declare the field optional.");
+        inner.EncodeInto(v, ref writer, key);
+    }
 
     public override void Write(AmpBox box, string key, T? value)
     {
@@ -114,6 +145,19 @@ internal static class AmpText
         try
         {
             return Strict.GetBytes(text);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"The text cannot be encoded as UTF-8: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Strict UTF-8 into <paramref name="destination"/>, which holds at least the maximum byte count; returns the bytes written.</summary>
+    public static int EncodeInto(string text, Span<byte> destination)
+    {
+        try
+        {
+            return Strict.GetBytes(text, destination);
         }
         catch (EncoderFallbackException e)
         {

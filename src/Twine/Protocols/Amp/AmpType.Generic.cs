@@ -36,7 +36,9 @@ public abstract class AmpType<T>
     /// <exception cref="FormatException">The value is there but malformed.</exception>
     public virtual bool TryRead(AmpBox box, string key, out T value)
     {
-        if (!box.TryGetValue(key, out var bytes))
+        ArgumentNullException.ThrowIfNull(box);
+        // The value is decoded where it lies: a received box does not make an array of it.
+        if (!box.TryGetSpan(key, out var bytes))
         {
             value = default!;
             return false;
@@ -44,6 +46,16 @@ public abstract class AmpType<T>
         value = Decode(bytes);
         return true;
     }
+
+    /// <summary>
+    /// Whether a value is exactly one key holding <see cref="Encode"/>'s bytes (the built-in types that do not override
+    /// <see cref="Write"/>), so that it can be written straight into a box on its way to the transport. A type of the
+    /// application's may override <see cref="Write"/>, so it always goes through an <see cref="AmpBox"/>.
+    /// </summary>
+    internal virtual bool WritesDirectly => false;
+
+    /// <summary>Adds the value's pair to a box being written; the built-in types override it to format in place.</summary>
+    internal virtual void EncodeInto(T value, ref AmpBoxWriter writer, ReadOnlySpan<byte> key) => writer.Add(key, Encode(value));
 
     /// <summary>A required field of <typeparamref name="TRecord"/> sent under <paramref name="key"/>.</summary>
     public AmpField<TRecord, T> Field<TRecord>(string key, Func<TRecord, T> get) => new(key, this, get, optional: false);

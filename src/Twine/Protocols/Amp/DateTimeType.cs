@@ -25,6 +25,8 @@ internal sealed class DateTimeType : AmpType<DateTimeOffset>
         return System.Text.Encoding.ASCII.GetBytes(text);
     }
 
+    internal override bool WritesDirectly => true;
+
     public override DateTimeOffset Decode(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != Length || !HasSeparators(bytes))

@@ -9,6 +9,8 @@ internal sealed class DecimalType : AmpType<AmpDecimal>
 
     public override byte[] Encode(AmpDecimal value) => Encoding.ASCII.GetBytes(value.ToString());
 
+    internal override bool WritesDirectly => true;
+
     public override AmpDecimal Decode(ReadOnlySpan<byte> bytes)
     {
         if (bytes.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) || !AmpDecimal.TryParse(Encoding.ASCII.GetString(bytes), out var value))

@@ -18,6 +18,8 @@ internal sealed class DescriptorType : AmpType<int>
         return AmpType.Integer.Encode(protocol.SendDescriptor(value));
     }
 
+    internal override bool WritesDirectly => true;
+
     public override int Decode(ReadOnlySpan<byte> bytes)
     {
         var protocol = AmpProtocol.CurrentCodec

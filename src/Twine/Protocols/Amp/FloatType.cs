@@ -15,6 +15,8 @@ internal sealed class FloatType : AmpType<double>
 
     public override byte[] Encode(double value) => Encoding.ASCII.GetBytes(Repr(value));
 
+    internal override bool WritesDirectly => true;
+
     public override double Decode(ReadOnlySpan<byte> bytes)
     {
         // Python's float() also takes surrounding whitespace, any case of inf/infinity/nan and a leading +.

@@ -33,6 +33,8 @@ internal sealed class ListOfType<T>(AmpType<T> element) : AmpType<IReadOnlyList<
         return bytes;
     }
 
+    internal override bool WritesDirectly => true;
+
     public override IReadOnlyList<T> Decode(ReadOnlySpan<byte> bytes)
     {
         var items = new List<T>();
