@@ -129,7 +129,7 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
         var iov = stackalloc SocketNative.IoVec[IovPerWrite];
         while (_buffer.Count > 0)
         {
-            int count = _buffer.Gather(iov, IovPerWrite, out long total);
+            int count = _buffer.Gather(iov, IovPerWrite, out long total, out _);
             nint sent = ProcessNative.WriteV(_fd, iov, count);
             if (sent < 0)
             {

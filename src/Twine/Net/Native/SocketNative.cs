@@ -56,6 +56,7 @@ internal static unsafe partial class SocketNative
     internal const int SHUT_WR = 1;
     internal const int SHUT_RDWR = 2;
     internal const int MSG_NOSIGNAL = 0x4000;
+    internal const int MSG_MORE = 0x8000;
 
     /// <summary>The most iovecs one <c>sendmsg</c> takes (Linux's UIO_MAXIOV).</summary>
     internal const int IOV_MAX = 1024;

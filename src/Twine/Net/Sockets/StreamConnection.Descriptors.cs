@@ -43,7 +43,7 @@ internal abstract unsafe partial class StreamConnection
         while (_descriptorsOut is { Count: > 0 } queue && _buffer.Count > 0)
         {
             SocketNative.IoVec iov;
-            _buffer.Gather(&iov, 1, out _);
+            _buffer.Gather(&iov, 1, out _, out _);
             iov.Length = 1;
             new Span<byte>(control, SocketNative.CmsgSpace(sizeof(int))).Clear();
             *(nuint*)control = (nuint)(SocketNative.CmsgHeaderSize + sizeof(int));

@@ -71,9 +71,13 @@ internal abstract unsafe partial class StreamConnection
                 if (full) break;
                 continue;
             }
-            int count = _buffer.Gather(iov, IovPerSend, out long total);
+            int count = _buffer.Gather(iov, IovPerSend, out long total, out bool fileFollows);
             var message = new SocketNative.MsgHdr { Iov = iov, IovLength = (nuint)count };
-            nint sent = SocketNative.SendMsg(_fd, &message, SocketNative.MSG_NOSIGNAL);
+            // A head in front of a file (an HTTP response) is held back to share segments with the file's first bytes,
+            // as TCP_CORK would do, without two more system calls: on its own it costs the peer a wake-up and a read
+            // per response, which halved a 1 MiB static file's rate against nginx (whose tcp_nopush does the same).
+            int flags = fileFollows ? SocketNative.MSG_NOSIGNAL | SocketNative.MSG_MORE : SocketNative.MSG_NOSIGNAL;
+            nint sent = SocketNative.SendMsg(_fd, &message, flags);
             if (sent < 0)
             {
                 int errno = SocketNative.LastError;

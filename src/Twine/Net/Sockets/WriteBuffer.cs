@@ -81,15 +81,21 @@ internal sealed unsafe class WriteBuffer
 
     /// <summary>
     /// Points up to <paramref name="max"/> iovecs at the waiting bytes, in order; returns how many were filled and, in
-    /// <paramref name="total"/>, how many bytes they cover.
+    /// <paramref name="total"/>, how many bytes they cover. <paramref name="fileFollows"/> says the gathered bytes are
+    /// followed by a file region.
     /// </summary>
-    public int Gather(SocketNative.IoVec* iov, int max, out long total)
+    public int Gather(SocketNative.IoVec* iov, int max, out long total, out bool fileFollows)
     {
         int count = 0;
         total = 0;
+        fileFollows = false;
         for (var s = _head; s is not null && count < max; s = s.Next)
         {
-            if (s.File is not null) break;      // bytes behind a file region wait for it: order is kept
+            if (s.File is not null)
+            {
+                fileFollows = true;             // bytes behind a file region wait for it: order is kept
+                break;
+            }
             if (s.Length == 0) continue;
             iov[count].Base = s.Pointer + s.Start;
             iov[count].Length = (nuint)s.Length;
