@@ -8,9 +8,9 @@ using Twine.Reactors.Io;
 namespace Twine.Processes;
 
 /// <summary>
-/// The parent's writing end of one pipe: writes are buffered (the sockets' <see cref="WriteBuffer"/>) and leave in one
-/// <c>writev</c> per loop iteration; a full pipe turns on Writable interest; a registered producer is paused above the
-/// high-water mark and resumed at the low one (<see cref="ProducerSlot"/>). Loop thread only.
+/// The parent's writing end of one pipe on the native layer: what is buffered leaves in one <c>writev</c> per loop
+/// iteration, and a full pipe turns on Writable interest. Buffering, flow control and closing are
+/// <see cref="BufferedPipeWriter"/>'s. Loop thread only.
 /// </summary>
 /// <remarks>
 /// The descriptor stays registered for Readable even though a pipe's write end is never readable: that keeps it in the
@@ -19,41 +19,20 @@ namespace Twine.Processes;
 /// a socket or a terminal, where readable means input from the other side, so only an error or hang-up counts there. A regular file is not
 /// polled at all (epoll refuses it, and a write to it never waits): what a short write leaves is retried next turn.
 /// </remarks>
-internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
+internal sealed unsafe class PipeWriter : BufferedPipeWriter, IIoHandler
 {
     private const int IovPerWrite = 64;
-    private const int HighWaterMark = 64 * 1024;
-    private const int LowWaterMark = 16 * 1024;
 
-    private readonly IIoLoop _loop;
     private readonly int _fd;
-    private readonly IPipeOwner _owner;
-    private readonly WriteBuffer _buffer;
-    private readonly ProducerSlot _producer = new();
     private IoRegistration? _registration;
-    private bool _closing;
-    private bool _flushScheduled;
     private bool _writableWanted;
     private bool _file;
     private bool _readHack;
 
-    public PipeWriter(IIoLoop loop, int fd, int childFd, IPipeOwner owner)
-    {
-        _loop = loop;
-        _fd = fd;
-        ChildFd = childFd;
-        _owner = owner;
-        _buffer = new WriteBuffer(loop.Local<WriteSegmentPool>());
-    }
+    public PipeWriter(IIoLoop loop, int fd, int childFd, IPipeOwner owner) : base(loop, childFd, owner) => _fd = fd;
 
-    /// <summary>The child's descriptor number this pipe serves.</summary>
-    public int ChildFd { get; }
-
-    /// <summary>True once closed.</summary>
-    public bool Closed { get; private set; }
-
-    /// <summary>Bytes waiting to be written.</summary>
-    public long BufferedBytes => _buffer.Count;
+    /// <inheritdoc />
+    private protected override bool Busy => _writableWanted;
 
     public void Start()
     {
@@ -64,41 +43,6 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
 
     /// <summary>The interest kept while nothing waits to be written.</summary>
     private IoEvents ReadHack => _readHack ? IoEvents.Readable : IoEvents.None;
-
-    public void Write(ReadOnlySpan<byte> data)
-    {
-        if (Closed || _closing || data.IsEmpty) return;
-        _buffer.Append(data);
-        EnsureFlushScheduled();
-        _producer.Written(_buffer.Count, HighWaterMark);
-    }
-
-    public void RegisterProducer(IProducer producer, bool streaming)
-    {
-        if (_producer.Register(producer, streaming, Closed)) _producer.Written(_buffer.Count, HighWaterMark);
-    }
-
-    public void UnregisterProducer()
-    {
-        _producer.Unregister();
-        if (_closing && !Closed) EnsureFlushScheduled();
-    }
-
-    /// <summary>Closes once what is buffered has been written (and any producer has unregistered).</summary>
-    public void LoseConnection()
-    {
-        if (Closed || _closing) return;
-        _closing = true;
-        EnsureFlushScheduled();
-    }
-
-    /// <inheritdoc />
-    public void Flush()
-    {
-        _flushScheduled = false;
-        if (Closed || _writableWanted) return;
-        WriteOut();
-    }
 
     /// <inheritdoc />
     public void OnIoReady(IoEvents events)
@@ -117,14 +61,7 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
     /// <inheritdoc />
     public void OnReactorShutdown() => Close(new Failure(new ConnectionLostException()));
 
-    private void EnsureFlushScheduled()
-    {
-        if (_flushScheduled || _writableWanted || Closed) return;
-        _flushScheduled = true;
-        _loop.ScheduleFlush(this);
-    }
-
-    private void WriteOut()
+    private protected override void WriteOut()
     {
         var iov = stackalloc SocketNative.IoVec[IovPerWrite];
         while (_buffer.Count > 0)
@@ -144,17 +81,7 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
             if (sent < total) break;
         }
         SetWritableWanted(_buffer.Count > 0);
-        bool called;
-        try
-        {
-            called = _producer.Drained(_buffer.Count, LowWaterMark);
-        }
-        catch (Exception ex)
-        {
-            _owner.ProtocolFailed($"producer {_producer.Producer}.ResumeProducing", ex);
-            return;
-        }
-        if (!called && _buffer.Count == 0 && _closing && _producer.Producer is null) Close(Protocol.ConnectionDone);
+        AfterWrite();
     }
 
     private void SetWritableWanted(bool wanted)
@@ -171,22 +98,11 @@ internal sealed unsafe class PipeWriter : IIoHandler, IFlushable
         if (_registration is { IsRegistered: true } r) r.Interest = wanted ? ReadHack | IoEvents.Writable : ReadHack;
     }
 
-    /// <summary>Closes now, discarding what is buffered, stops the producer and tells the owner (once).</summary>
-    public void Close(Failure reason)
+    /// <inheritdoc />
+    private protected override void Release()
     {
-        if (Closed) return;
-        Closed = true;
         _registration?.Dispose();
         LibC.Close(_fd);
         _buffer.Clear();
-        try
-        {
-            _producer.Stop();
-        }
-        catch (Exception ex)
-        {
-            Twine.Logging.Log.Error($"Unhandled error stopping the producer of child descriptor {ChildFd}", ex);
-        }
-        _owner.PipeClosed(ChildFd, reason);
     }
 }
