@@ -10,6 +10,15 @@ namespace Twine.Interop.Tests.Samples;
 /// </summary>
 internal static class SquareSampleRuns
 {
+    /// <summary>Checks the lines a client prints after asking for 3, 1, 2 and the negative <paramref name="refused"/>.</summary>
+    public static void AssertAnswered(IReadOnlyList<string> lines, int refused)
+    {
+        Assert.Contains("SlowSquare(3) = 9", lines);
+        Assert.Contains("SlowSquare(1) = 1", lines);
+        Assert.Contains("SlowSquare(2) = 4", lines);
+        Assert.Contains($"SlowSquare({refused}) refused: cannot wait {refused} units of time", lines);
+    }
+
     /// <summary>
     /// Starts the sample's server with <paramref name="listen"/>, runs <paramref name="script"/> (next to the test
     /// assembly) with the arguments <paramref name="scriptArgs"/> makes from the port, and returns its output lines.
