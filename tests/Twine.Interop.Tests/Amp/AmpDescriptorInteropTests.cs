@@ -1,13 +1,17 @@
 using System.IO.Pipes;
 using System.Text;
+using Twine.Defer;
+using Twine.Net;
 using Twine.Net.Endpoints;
+using Twine.Interop.Tests.Peers;
 using Twine.Protocols.Amp;
 
 namespace Twine.Interop.Tests.Amp;
 
 /// <summary>
-/// A Twine AMP client passing a file descriptor to Twisted's own AMP server over a Unix socket (peers/amp_fd_server.py):
-/// Twisted's <c>amp.Descriptor</c> claims it by ordinal and writes into it (AMP12, UX1).
+/// File descriptors passed as AMP <c>Descriptor</c> arguments over a Unix socket between Twine and Twisted's own AMP, in
+/// both directions (peers/amp_fd_server.py, peers/amp_fd_client.py): the receiver claims each by its ordinal and writes
+/// into it (AMP12, UX1).
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AmpDescriptorInteropTests
@@ -53,6 +57,50 @@ public sealed class AmpDescriptorInteropTests
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TwineReceivesDescriptorsFromTwistedsAmp()
+    {
+        string dir = Directory.CreateTempSubdirectory("twine-ampfd-").FullName;
+        ChildProcess? peer = null;
+        try
+        {
+            string path = Path.Combine(dir, "amp.sock");
+            var responders = new AmpResponders().Add(WriteTo, args =>
+            {
+                // The received descriptor is the responder's to close.
+                using var file = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(args.Fd, ownsHandle: true), FileAccess.Write, 1);
+                var bytes = Encoding.UTF8.GetBytes(args.Text);
+                file.Write(bytes);
+                return new Written(bytes.Length);
+            });
+            AmpInterop.Run(async reactor =>
+            {
+                var lost = new Deferred<Unit>();
+                var port = await Endpoints.Server(reactor, $"unix:{path}").Listen(Factory.ForProtocol(() => new ServerAmp(responders, lost)));
+                peer = AmpInterop.Start("amp_fd_client.py", path);
+                await lost;     // the client hangs up once it has read the pipe
+                await port.StopListening();
+            }, () => peer?.Stderr ?? "");
+            var line = peer!.WaitForLine(l => l.StartsWith("GOT ", StringComparison.Ordinal) || l.StartsWith("ERROR ", StringComparison.Ordinal), "its GOT line");
+            Assert.Equal("GOT hello twine|6,5", line);
+        }
+        finally
+        {
+            peer?.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>An AMP server protocol that says when its connection is gone.</summary>
+    private sealed class ServerAmp(AmpResponders responders, Deferred<Unit> lost) : AmpProtocol(responders)
+    {
+        public override void ConnectionLost(Failure reason)
+        {
+            base.ConnectionLost(reason);
+            if (!lost.Called) lost.Callback(Unit.Value);
         }
     }
 }
