@@ -14,7 +14,7 @@ namespace Twine.Processes;
 /// A regular file (StandardIO's stdin redirected from a file) cannot be polled and is always readable: it is read once
 /// per loop iteration while not paused, through the loop's post queue, so a large file does not starve the loop.
 /// </remarks>
-internal sealed unsafe class PipeReader : IIoHandler
+internal sealed unsafe class PipeReader : IIoHandler, IPipeReader
 {
     private readonly IIoLoop _loop;
     private readonly int _fd;

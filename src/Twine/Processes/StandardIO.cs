@@ -37,36 +37,88 @@ namespace Twine.Processes;
 public sealed class StandardIO : ITransport
 {
     private readonly IProtocol _protocol;
-    private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
+    private readonly IPipeReader _reader;
+    private readonly BufferedPipeWriter _writer;
     private readonly Owner _owner;
     private readonly ConnectionLossSignal _lossSignal = new();
     private bool _disconnecting;
     private bool _lost;
 
-    /// <summary>Connects <paramref name="protocol"/> to <paramref name="stdin"/> and <paramref name="stdout"/> on <paramref name="reactor"/>'s loop; its <c>MakeConnection</c> runs now.</summary>
+    /// <summary>
+    /// Connects <paramref name="protocol"/> to the descriptors <paramref name="stdin"/> and <paramref name="stdout"/> on
+    /// <paramref name="reactor"/>'s loop; its <c>MakeConnection</c> runs now. On Linux the descriptors are polled by
+    /// the loop; elsewhere they are read and written through streams (as the <see cref="Stream"/> overload does), with
+    /// 0 and 1 meaning this process's console input and output.
+    /// </summary>
     /// <exception cref="ArgumentException">The reactor is not one Twine's I/O loop runs (a test double).</exception>
     /// <exception cref="IOException">A descriptor is not open, or cannot be made non-blocking.</exception>
-    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public StandardIO(IProtocol protocol, IReactorProcess reactor, int stdin = 0, int stdout = 1)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        if (reactor is not IIoLoop loop) throw new ArgumentException("StandardIO needs a reactor with an I/O loop (Twine.Reactors.Reactor).", nameof(reactor));
-        // Descriptors, fcntl and Linux's flag values: there is no portable StandardIO (yet).
-        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("StandardIO works on descriptors with Linux's native loop; it has no portable layer.");
+        var loop = LoopOf(reactor);
         _protocol = protocol;
         _owner = new Owner(this);
-        ProcessNative.SetNonBlocking(stdin);
-        ProcessNative.SetNonBlocking(stdout);
-        _reader = new PipeReader(loop, stdin, 0, _owner);
-        _writer = new PipeWriter(loop, stdout, 1, _owner);
-        _reader.Start(paused: false);
-        _writer.Start();
+        if (OperatingSystem.IsLinux())
+        {
+            ProcessNative.SetNonBlocking(stdin);
+            ProcessNative.SetNonBlocking(stdout);
+            var reader = new PipeReader(loop, stdin, 0, _owner);
+            var writer = new PipeWriter(loop, stdout, 1, _owner);
+            reader.Start(paused: false);
+            writer.Start();
+            (_reader, _writer) = (reader, writer);
+        }
+        else
+        {
+            (_reader, _writer) = StreamPipes(loop, OpenStream(stdin, FileAccess.Read), OpenStream(stdout, FileAccess.Write));
+        }
         Host = new PipeAddress(stdout);
         Peer = new PipeAddress(stdin);
+        Connect();
+    }
+
+    /// <summary>
+    /// Connects <paramref name="protocol"/> to two streams, read and written asynchronously with each completion
+    /// delivered on <paramref name="reactor"/>'s thread: the portable form, for any OS and for anything that is a
+    /// stream (the console, a named pipe, a file). The streams are disposed when the transport closes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The reactor is not one Twine's I/O loop runs (a test double).</exception>
+    public StandardIO(IProtocol protocol, IReactorProcess reactor, Stream input, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        var loop = LoopOf(reactor);
+        _protocol = protocol;
+        _owner = new Owner(this);
+        (_reader, _writer) = StreamPipes(loop, input, output);
+        Host = new PipeAddress(1);
+        Peer = new PipeAddress(0);
+        Connect();
+    }
+
+    private static IIoLoop LoopOf(IReactorProcess reactor) =>
+        reactor as IIoLoop ?? throw new ArgumentException("StandardIO needs a reactor with an I/O loop (Twine.Reactors.Reactor).", nameof(reactor));
+
+    private (IPipeReader, BufferedPipeWriter) StreamPipes(IIoLoop loop, Stream input, Stream output)
+    {
+        var reader = new StreamPipeReader(loop, input, 0, _owner);
+        reader.Start(paused: false);
+        return (reader, new StreamPipeWriter(loop, output, 1, _owner));
+    }
+
+    private static Stream OpenStream(int fd, FileAccess access) => (fd, access) switch
+    {
+        (0, FileAccess.Read) => Console.OpenStandardInput(),
+        (1, FileAccess.Write) => Console.OpenStandardOutput(),
+        _ => new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), access, 1),
+    };
+
+    private void Connect()
+    {
         try
         {
-            protocol.MakeConnection(this);
+            _protocol.MakeConnection(this);
         }
         catch (Exception ex)
         {

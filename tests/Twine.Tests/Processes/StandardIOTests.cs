@@ -9,8 +9,8 @@ using static Twine.Tests.Processes.ProcessTesting;
 namespace Twine.Tests.Processes;
 
 /// <summary>
-/// StandardIO with pipes, regular files, sockets and a terminal standing in for descriptors 0 and 1. Native loop only:
-/// StandardIO works on descriptors and has no portable layer.
+/// StandardIO with pipes, regular files, sockets and a terminal standing in for descriptors 0 and 1, polled by the
+/// native loop (the stream form, used off Linux, is in <see cref="StandardIOStreamTests"/>).
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed unsafe class StandardIOTests

@@ -2,10 +2,10 @@ using Twine.Defer;
 using Twine.Net;
 using Twine.Reactors.Io;
 
-namespace Twine.Processes.Portable;
+namespace Twine.Processes;
 
 /// <summary>
-/// The parent's end of a child's output pipe on the portable layer: one read at a time on the stream (the runtime
+/// A pipe read through a stream (a child's output on the portable layer, StandardIO off Linux): one read at a time on the stream (the runtime
 /// completes it on its own threads), each completion posted to the loop, where the bytes go to the owner and the next
 /// read starts. Pausing starts no further read, so the child blocks on its full pipe as with the native layer.
 /// </summary>
@@ -14,7 +14,7 @@ namespace Twine.Processes.Portable;
 /// buffer, which no other read uses meanwhile) and delivered on a turn after <see cref="Resume"/>, so a paused
 /// protocol never hears data, as on the native layer.
 /// </remarks>
-internal sealed class StreamPipeReader
+internal sealed class StreamPipeReader : IPipeReader
 {
     private const int BufferSize = 64 * 1024;
 

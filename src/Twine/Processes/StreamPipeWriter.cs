@@ -3,10 +3,10 @@ using Twine.Net;
 using Twine.Net.Sockets;
 using Twine.Reactors.Io;
 
-namespace Twine.Processes.Portable;
+namespace Twine.Processes;
 
 /// <summary>
-/// The parent's end of the child's stdin on the portable layer: the flush phase starts one asynchronous write of the
+/// A pipe written through a stream (a child's stdin on the portable layer, StandardIO's stdout off Linux): the flush phase starts one asynchronous write of the
 /// head segment; its completion, posted to the loop, consumes it and starts the next. Buffering, flow control and
 /// closing are <see cref="BufferedPipeWriter"/>'s, as on the native layer. Loop thread only.
 /// </summary>
