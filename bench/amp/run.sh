@@ -2,7 +2,7 @@
 # AMP round trips: a small command (Sum of two integers) against Twine's AMP server and Twisted's
 # (twisted.protocols.amp on Debian's python3), both driven by the same Twine load generator.
 #
-#   bench/amp/run.sh              5 s windows, 1 and 10 connections, 1 and 16 calls in flight per connection
+#   bench/amp/run.sh              5 s windows after 5 s of warm-up, 1 and 10 connections, 1 and 16 calls in flight per connection
 #   bench/amp/run.sh --smoke      1 s windows, 1 connection (CI: keeps the harness working; figures not judged)
 #
 # Options: --duration S  --warmup S  --conns "1 10"  --depths "1 16"  --servers "twine twisted"
@@ -17,7 +17,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-duration=5 warmup=1 conns="1 10" depths="1 16" servers="twine twisted"
+duration=5 warmup=5 conns="1 10" depths="1 16" servers="twine twisted"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) duration=1 warmup=0.3 conns="1" depths="1 16"; shift ;;

@@ -4,16 +4,18 @@
 # (http_epoll.c, compiled here) as the floor the same method gives on this machine; then memory per idle keep-alive
 # connection, and a 1 MiB static file against nginx (Debian). Smoke mode records nothing; a full run prints markdown.
 #
-#   bench/http/run.sh            full run (about 3.5 minutes): 2 rounds x 5 s, 50 connections, plain and pipelined (16);
+#   bench/http/run.sh            full run (about 7 minutes): 2 rounds x 5 s after 5 s of warm-up, 50 connections, plain and pipelined (16);
 #                                10,000 idle connections; 1 MiB file, 2 rounds x 5 s
 #   bench/http/run.sh --smoke    each server ~1 s with 4 connections, 200 idle connections, 1 s of static file
 #
-# Options: --rounds N  --duration S  --conns N  --depth N  --idle N (0 = skip)  --servers "twine kestrel node aiohttp twisted c-epoll"
-#          --static 0|1
+# Options: --rounds N  --duration S  --warmup S  --conns N  --depth N  --idle N (0 = skip)
+#          --servers "twine kestrel node aiohttp twisted c-epoll"  --static 0|1
 #
 # Method: the server runs on CPU 0 (taskset -c 0) and wrk (-t1) on CPU 1. "Server CPU per request" is the server
 # process's utime+stime (from /proc/PID/stat, every thread) over the measured window divided by the requests wrk
-# completed in it. Rounds visit the servers in rotated order, and the table reports medians.
+# completed in it, split into user and kernel time (utime and stime). Before each measured window the server gets --warmup seconds (default 5) of the same load, not
+# measured: the JIT compilers of .NET and V8 do their work there, and what is measured is the steady state.
+# Rounds visit the servers in rotated order, and the table reports medians.
 # Idle memory: a fresh server answers one request, its VmRSS is read, then idle_conns.c (compiled here with gcc)
 # opens N connections, makes one keep-alive request on each and holds them; after a settle second VmRSS is read
 # again: (after - before) / N. The script raises `ulimit -n` for this.
@@ -26,18 +28,19 @@ work="${HTTP_BENCH_WORK:-/tmp/twine-http-bench}"
 artifacts="${HTTP_BENCH_ARTIFACTS:-/tmp/art-http}"
 mkdir -p "$work"
 
-rounds=2 duration=5 conns=50 depth=16 servers="twine kestrel node aiohttp twisted c-epoll" idle=10000 static=1
+rounds=2 duration=5 warmup=5 conns=50 depth=16 servers="twine kestrel node aiohttp twisted c-epoll" idle=10000 static=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --smoke) rounds=1 duration=1 conns=4 idle=200; shift ;;
+    --smoke) rounds=1 duration=1 warmup=0 conns=4 idle=200; shift ;;
     --idle) idle="$2"; shift 2 ;;
     --static) static="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --conns) conns="$2"; shift 2 ;;
     --depth) depth="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -68,7 +71,7 @@ if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then pin_server=(tasks
 else pin_server=() pin_client=(); fi
 
 clk=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }   # user, kernel
 
 start_server() {   # name port [path] -> sets server_pid
   local name=$1 port=$2 path=${3:-/}
@@ -122,9 +125,12 @@ http {
 CONF
 }
 
-measure() {   # pid port mode [path] -> "requests/s us_per_request MiB/s"
+measure() {   # pid port mode [path] -> "requests/s us_per_request MiB/s user_us kernel_us"
   local pid=$1 port=$2 mode=$3 path=${4:-/} script=() before after out requests bytes
   [[ $mode == pipelined ]] && script=(-s "$here/pipeline.lua")
+  if [[ $warmup -gt 0 ]]; then
+    DEPTH=$depth "${pin_client[@]}" wrk -t1 -c"$conns" -d"${warmup}s" "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
+  fi
   before=$(cpu_ticks "$pid")
   out=$(DEPTH=$depth "${pin_client[@]}" wrk -t1 -c"$conns" -d"${duration}s" "${script[@]}" "http://127.0.0.1:$port$path")
   after=$(cpu_ticks "$pid")
@@ -132,8 +138,9 @@ measure() {   # pid port mode [path] -> "requests/s us_per_request MiB/s"
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   bytes=$(awk '/requests in/ {v=$5; sub(/,$/, "", v); m=1; if (v ~ /KB$/) m=1024; if (v ~ /MB$/) m=1048576; if (v ~ /GB$/) m=1073741824;
     sub(/[KMG]?B$/, "", v); print v * m}' <<<"$out")
-  awk -v r="$requests" -v d="$duration" -v t=$((after - before)) -v clk="$clk" -v b="$bytes" \
-    'BEGIN { printf "%.0f %.2f %.1f\n", r / d, (r > 0 ? t / clk * 1e6 / r : 0), b / d / 1048576 }'
+  awk -v r="$requests" -v d="$duration" -v before="$before" -v after="$after" -v clk="$clk" -v b="$bytes" \
+    'BEGIN { split(before, x, " "); split(after, y, " "); u = y[1] - x[1]; k = y[2] - x[2]; us = (r > 0 ? 1e6 / clk / r : 0)
+             printf "%.0f %.2f %.1f %.2f %.2f\n", r / d, (u + k) * us, b / d / 1048576, u * us, k * us }'
 }
 
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -199,13 +206,12 @@ if [[ $static == 1 ]]; then
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
-echo "| server | mode | requests/s | server CPU µs/request |"
-echo "|---|---|---:|---:|"
+column() { for r in $(seq 1 "$rounds"); do echo "${results[$1,$2,$r]}" | cut -d' ' -f"$3"; done | median; }
+echo "| server | mode | requests/s | server CPU µs/request | of which user | of which kernel |"
+echo "|---|---|---:|---:|---:|---:|"
 for name in $servers; do
   for mode in plain pipelined; do
-    rps=$(for r in $(seq 1 "$rounds"); do echo "${results[$name,$mode,$r]}" | cut -d' ' -f1; done | median)
-    us=$(for r in $(seq 1 "$rounds"); do echo "${results[$name,$mode,$r]}" | cut -d' ' -f2; done | median)
-    echo "| $name | $mode | $rps | $us |"
+    echo "| $name | $mode | $(column "$name" "$mode" 1) | $(column "$name" "$mode" 2) | $(column "$name" "$mode" 4) | $(column "$name" "$mode" 5) |"
   done
 done
 if [[ $idle -gt 0 ]]; then

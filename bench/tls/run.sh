@@ -2,11 +2,11 @@
 # Side-by-side TLS benchmark: Twine (TLS layer over its socket transport, `ssl:` endpoint) against Node's tls, Python
 # asyncio and uvloop with the ssl module. All end in OpenSSL, so differences are framework overhead.
 #
-#   bench/tls/run.sh           full run (about 3 minutes): 2 rounds x 4 s per measurement
+#   bench/tls/run.sh           full run (about 4 minutes): 2 rounds x 4 s per measurement, after 5 s of warm-up
 #   bench/tls/run.sh --smoke   1 round x 1 s with a single connection: keeps the harness working (CI)
 #
-# Options: --rounds N  --duration S  --conns N (echo connections)  --hconns N (handshake loops)
-#          --servers "twine node asyncio uvloop"
+# Options: --rounds N  --duration S  --warmup S (unmeasured load first)  --conns N (echo connections)
+#          --hconns N (handshake loops)  --servers "twine node asyncio uvloop"  --tests "echo hs-ecdsa hs-rsa"
 #
 # Measurements, each on a fresh server pinned to CPU 0 (taskset -c 0) with the Node client (tls_client.js) on CPU 1:
 #   echo       1 KiB messages ping-ponged on --conns connections (ECDSA P-256 certificate):
@@ -14,7 +14,8 @@
 #   hs-ecdsa   new connections with a full handshake each (no resumption), ECDSA P-256: handshakes/s, server CPU µs each
 #   hs-rsa     the same with an RSA 2048 certificate
 # Server CPU is the process's utime+stime from /proc/PID/stat (every thread) over the window. Certificates are made at
-# run time with `openssl req` in a temp dir. Rounds visit the servers in rotated order; the table shows medians.
+# run time with `openssl req` in a temp dir. Every server first gets --warmup seconds of the same load, not measured (the
+# JIT compilers of .NET and V8 finish their work there). Rounds visit the servers in rotated order; the table shows medians.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,16 +23,18 @@ work="${TLS_BENCH_WORK:-/tmp/twine-tls-bench}"
 artifacts="${TLS_BENCH_ARTIFACTS:-/tmp/art-tls}"
 mkdir -p "$work"
 
-rounds=2 duration=4 conns=50 hconns=8 servers="twine node asyncio uvloop"
+rounds=2 duration=4 warmup=5 conns=50 hconns=8 servers="twine node asyncio uvloop" tests="echo hs-ecdsa hs-rsa"
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --smoke) rounds=1 duration=1 conns=1 hconns=1; shift ;;
+    --smoke) rounds=1 duration=1 warmup=0 conns=1 hconns=1; shift ;;
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --tests) tests="$2"; shift 2 ;;
     --conns) conns="$2"; shift 2 ;;
     --hconns) hconns="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -75,6 +78,7 @@ start_server() {   # name port kind -> sets server_pid
 
 measure() {   # pid port mode connections -> "per_second us_per_operation"
   local pid=$1 port=$2 mode=$3 n=$4 before after count
+  if [[ $warmup -gt 0 ]]; then "${pin_client[@]}" node "$here/tls_client.js" "$mode" "$port" "$n" "$warmup" >/dev/null; fi
   before=$(cpu_ticks "$pid")
   count=$("${pin_client[@]}" node "$here/tls_client.js" "$mode" "$port" "$n" "$duration")
   after=$(cpu_ticks "$pid")
@@ -90,7 +94,7 @@ for round in $(seq 1 "$rounds"); do
   shift_by=$(( (round - 1) % ${#list[@]} ))
   ordered=("${list[@]:$shift_by}" "${list[@]:0:$shift_by}")
   for name in "${ordered[@]}"; do
-    for test in echo hs-ecdsa hs-rsa; do
+    for test in $tests; do
       port=$((port + 1))
       case $test in
         echo) kind=ecdsa mode=echo n=$conns ;;
@@ -106,7 +110,10 @@ for round in $(seq 1 "$rounds"); do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
-pick() { for r in $(seq 1 "$rounds"); do echo "${results[$1,$2,$r]}" | cut -d' ' -f"$3"; done | median; }
+pick() {   # server test field -> the median over the rounds, or "–" for a test not run (--tests)
+  [[ -n ${results[$1,$2,1]:-} ]] || { echo "–"; return; }
+  for r in $(seq 1 "$rounds"); do echo "${results[$1,$2,$r]}" | cut -d' ' -f"$3"; done | median
+}
 echo "| server | echo 1 KiB round trips/s | server CPU µs/round trip | ECDSA P-256 handshakes/s | µs/handshake | RSA 2048 handshakes/s | µs/handshake |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for name in $servers; do

@@ -23,25 +23,26 @@ internal abstract partial class PortableConnection
         if (FlushDue()) WriteOut();
     }
 
+    /// <inheritdoc />
+    public void SendNow()
+    {
+        _thread.Check(nameof(SendNow), Owner);
+        if (_closed || _sendBlocked || _buffer.Count == 0) return;
+        // Only sends, as on the native layer: resuming producers and finishing a close stay with the flush phase, which
+        // is still scheduled. A send that does not finish at once carries on in OnSendDone like any other.
+        while (_buffer.Count > 0)
+        {
+            if (!TryStartSend(out bool pending) || pending) return;
+            if (!SendCompleted()) return;
+        }
+    }
+
     /// <summary>Sends until the buffer is empty or a send is in flight, then applies what follows from that.</summary>
     private void WriteOut()
     {
         while (_buffer.Count > 0)
         {
-            _sendList.Clear();
-            _buffer.Gather(_sendList, SegmentsPerSend);
-            _sendArgs.BufferList = _sendList;
-            _sendBlocked = true;
-            bool pending;
-            try
-            {
-                pending = _socket.SendAsync(_sendArgs);
-            }
-            catch (ObjectDisposedException)
-            {
-                _sendBlocked = false;
-                return;
-            }
+            if (!TryStartSend(out bool pending)) return;
             if (pending)
             {
                 // As after a short write on the native layer: a producer may resume at the low-water mark while the
@@ -52,6 +53,26 @@ internal abstract partial class PortableConnection
             if (!SendCompleted()) return;
         }
         AfterSend();
+    }
+
+    /// <summary>Starts one send of the buffer's first chunks; false when the socket was already disposed.</summary>
+    private bool TryStartSend(out bool pending)
+    {
+        _sendList.Clear();
+        _buffer.Gather(_sendList, SegmentsPerSend);
+        _sendArgs.BufferList = _sendList;
+        _sendBlocked = true;
+        try
+        {
+            pending = _socket.SendAsync(_sendArgs);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            _sendBlocked = false;
+            pending = false;
+            return false;
+        }
     }
 
     /// <summary>A send finished (on a later turn when it did not finish at once): account for it and go on.</summary>

@@ -17,11 +17,11 @@ namespace Twine.Net.Portable;
 /// error is there, without holding a buffer, and the completion is posted to the loop. There the data is read with one
 /// non-blocking receive into the reactor's shared buffer, exactly as on readiness, and the wait is re-armed while
 /// reading is wanted. Pausing simply does not re-arm.</para>
-/// <para>Writing: the flush phase starts one asynchronous send of everything buffered (as array segments over the
-/// same pinned chunks); while it is in flight further writes only append, and its completion, posted to the loop,
+/// <para>Writing: the flush phase (or <see cref="IImmediateSend.SendNow"/>, for a TLS handshake flight) starts one
+/// asynchronous send of everything buffered (as array segments over the same pinned chunks); while it is in flight further writes only append, and its completion, posted to the loop,
 /// sends the rest or finishes a pending close.</para>
 /// </remarks>
-internal abstract partial class PortableConnection : StreamTransport
+internal abstract partial class PortableConnection : StreamTransport, IImmediateSend
 {
     private static readonly Action<PortableConnection> s_receiveReady = static c => c.OnReceiveReady();
 

@@ -40,11 +40,10 @@ public sealed class TlsFlightTests
     }
 
     [Theory]
-    [InlineData(ReactorBackend.Epoll)]
-    [InlineData(ReactorBackend.Poll)]
-    public void EachHandshakeFlightIsSentInsideTheCallThatMadeIt(ReactorBackend backend)
+    [MemberData(nameof(Backends), MemberType = typeof(NetTesting))]
+    public void EachHandshakeFlightIsSentInsideTheCallThatMadeIt(NetSetup setup)
     {
-        using var reactor = Create(backend);
+        using var reactor = Create(setup);
         BufferProbe? server = null;
         var (_, number) = ListenLocal(reactor, Factory.ForProtocol(() =>
             server = new BufferProbe(TlsProtocol.ForServer(new EchoProtocol(), TlsProtocolTests.ServerOptions()))));
