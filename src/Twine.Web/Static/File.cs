@@ -35,7 +35,7 @@ public sealed class File : IResource
         _root = Path.GetFullPath(path);
         _rootIsFile = System.IO.File.Exists(_root);
         if (!_rootIsFile && !Directory.Exists(_root)) throw new DirectoryNotFoundException($"Nothing to serve at '{_root}'.");
-        _realRoot = RealPath(_root) ?? _root;
+        _realRoot = RealPath(_root)?.FullName ?? _root;
     }
 
     /// <summary>The file or directory served.</summary>
@@ -67,9 +67,12 @@ public sealed class File : IResource
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Method is not ("GET" or "HEAD")) throw new UnsupportedMethodException(["GET", "HEAD"]);
-        var target = Resolve(request.Postpath);
-        if (target is null) return ErrorPage.NoResource().Render(request);
-        if (Directory.Exists(target))
+        // The requested path names the content type; the real path (links resolved, checked to stay under the root,
+        // found once per request) is what is looked at and opened.
+        var requested = Resolve(request.Postpath);
+        var target = requested is null ? null : RealPathInsideRoot(requested);
+        if (requested is null || target is null) return ErrorPage.NoResource().Render(request);
+        if (target is DirectoryInfo directory)
         {
             if (!request.Path.EndsWith('/'))
             {
@@ -79,16 +82,19 @@ public sealed class File : IResource
             }
             foreach (var index in IndexNames)
             {
-                var candidate = Path.Combine(target, index);
-                if (System.IO.File.Exists(candidate) && IsInsideRoot(candidate)) return ServeFile(request, candidate);
+                var candidate = Path.Combine(directory.FullName, index);
+                if (RealPathInsideRoot(candidate) is FileInfo file) return ServeFile(request, file, candidate);
             }
             if (!AllowDirectoryListing) return ErrorPage.Forbidden("Directory listing is not allowed here.").Render(request);
-            return Listing(request, target);
+            return Listing(request, directory.FullName);
         }
-        return System.IO.File.Exists(target) ? ServeFile(request, target) : ErrorPage.NoResource().Render(request);
+        return ServeFile(request, (FileInfo)target, requested);
     }
 
-    /// <summary>The path on disk for <paramref name="segments"/>, or null when it would leave the root.</summary>
+    /// <summary>
+    /// The path asked for, under the root by construction, or null for a segment that could climb out or hide a separator.
+    /// Links along it are checked by <see cref="RealPathInsideRoot"/>.
+    /// </summary>
     private string? Resolve(IReadOnlyList<string> segments)
     {
         if (_rootIsFile) return segments.Count == 0 || (segments.Count == 1 && segments[0].Length == 0) ? _root : null;
@@ -105,59 +111,63 @@ public sealed class File : IResource
             if (s is "." or ".." || s.AsSpan().IndexOfAny('/', '\\', '\0') >= 0) return null;
             path = Path.Combine(path, s);
         }
-        return IsInsideRoot(path) ? path : null;
+        return path;
     }
 
-    /// <summary>True if <paramref name="path"/>, with every symbolic link resolved, is the root or below it.</summary>
-    private bool IsInsideRoot(string path)
+    /// <summary>
+    /// What <paramref name="path"/> names with every symbolic link along it resolved, if it exists and is the root or
+    /// below it; otherwise null. Only the components below the root are walked, from the root's real path resolved once
+    /// at construction. The result's status was read on the way, so its type, size and dates cost no more system calls.
+    /// </summary>
+    private FileSystemInfo? RealPathInsideRoot(string path)
     {
         var full = Path.GetFullPath(path);
-        if (!IsUnder(full, _root)) return false;
-        var real = RealPathBelowRoot(full);
-        return real is null || IsUnder(real, _realRoot);
+        if (!IsUnder(full, _root)) return null;
+        var real = Walk(_realRoot, full[_root.Length..]);
+        return real is not null && IsUnder(real.FullName, _realRoot) ? real : null;
     }
 
     private static bool IsUnder(string path, string root) =>
         path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    /// <summary>The path with every symbolic link along it resolved; null if it does not exist.</summary>
-    private static string? RealPath(string path)
+    /// <summary>What the path names, with every symbolic link along it resolved; null if it does not exist.</summary>
+    private static FileSystemInfo? RealPath(string path)
     {
         var full = Path.GetFullPath(path);
         return Walk(Path.GetPathRoot(full) ?? "/", full);
     }
 
-    /// <summary>
-    /// <see cref="RealPath"/> for a path under the root: only the components below the root are walked, starting from
-    /// the root's real path resolved once at construction. Walking from "/" cost a few system calls per directory
-    /// above the root, twice per request, and was most of the CPU a small static file took.
-    /// </summary>
-    private string? RealPathBelowRoot(string full) => IsUnder(full, _root) ? Walk(_realRoot, full[_root.Length..]) : RealPath(full);
-
     /// <summary>Follows the components of <paramref name="relative"/> from <paramref name="current"/>, resolving each link.</summary>
-    private static string? Walk(string current, string relative)
+    private static FileSystemInfo? Walk(string current, string relative)
     {
+        FileSystemInfo? info = null;
         foreach (var part in relative.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
         {
-            var next = Path.Combine(current, part);
-            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            if (!info.Exists) return null;
-            if (info.LinkTarget is not null)
+            info = Existing(Path.Combine(current, part));
+            if (info is null) return null;
+            // Only a link (its lstat says so) is worth a readlink.
+            if ((info.Attributes & FileAttributes.ReparsePoint) != 0)
             {
                 var resolved = info.ResolveLinkTarget(returnFinalTarget: true);
                 if (resolved is null || !resolved.Exists) return null;
-                next = RealPath(resolved.FullName);
-                if (next is null) return null;
+                info = RealPath(resolved.FullName);
+                if (info is null) return null;
             }
-            current = next;
+            current = info.FullName;
         }
-        return current;
+        return info ?? Existing(current);
     }
 
-    private RenderResult ServeFile(Request request, string path)
+    /// <summary>The directory or file at <paramref name="path"/> (a link is looked at, not followed), or null.</summary>
+    private static FileSystemInfo? Existing(string path)
     {
-        // Size and dates of the file itself, not of a symbolic link to it (links were checked against the root already).
-        var info = new FileInfo(RealPathBelowRoot(Path.GetFullPath(path)) ?? path);
+        FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+        return info.Exists ? info : null;
+    }
+
+    /// <summary>Serves <paramref name="info"/> (links resolved: its size and dates are the file's own), typed by the name it was asked for.</summary>
+    private RenderResult ServeFile(Request request, FileInfo info, string requested)
+    {
         long length = info.Length;
         var modified = new DateTimeOffset(info.LastWriteTimeUtc);
         modified = modified.AddTicks(-(modified.Ticks % TimeSpan.TicksPerSecond));
@@ -165,7 +175,7 @@ public sealed class File : IResource
         request.SetHeader("ETag", etag);
         request.SetHeader("Last-Modified", HttpDate.Format(modified));
         request.SetHeader("Accept-Ranges", "bytes");
-        request.SetHeader("Content-Type", ContentTypes.For(path));
+        request.SetHeader("Content-Type", ContentTypes.For(requested));
 
         if (NotModified(request, etag, modified))
         {

@@ -38,14 +38,21 @@ internal sealed class TwineEcho : WebSocketServerProtocol
             servers.Add(e);
             return e;
         }, options);
+        Failure? failure = null;
         reactor.CallWhenRunning(() => WebSocket.Listen(reactor, "tcp:0:interface=127.0.0.1", factory).AddCallback(port =>
         {
             client = start($"ws://127.0.0.1:{((IPEndPoint)port.Host).Port}/echo");
             client.OnExit(() => InteropReactor.StopSoon(reactor));
+        }).AddErrback(f =>
+        {
+            // Listening or starting the peer failed: end the run with the reason rather than wait for the guard.
+            failure = f;
+            InteropReactor.StopSoon(reactor);
         }));
         try
         {
-            InteropReactor.RunGuarded(reactor, () => client?.Report() ?? ".");
+            InteropReactor.RunGuarded(reactor, () => client?.Report() ?? " (the peer client was never started).");
+            if (failure is not null) Assert.Fail($"Could not listen or start the peer client: {failure}");
             client!.WaitForExit();
             check(client, servers);
         }
