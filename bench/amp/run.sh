@@ -2,7 +2,8 @@
 # AMP round trips: a small command (Sum of two integers) against Twine's AMP server and Twisted's
 # (twisted.protocols.amp on Debian's python3), both driven by the same Twine load generator.
 #
-#   bench/amp/run.sh              5 s windows after 5 s of warm-up, 1 and 10 connections, 1 and 16 calls in flight per connection
+#   bench/amp/run.sh              5 s windows after 5 s of warm-up, 1 and 10 connections,
+#                                 1 and 16 calls in flight per connection
 #   bench/amp/run.sh --smoke      1 s windows, 1 connection (CI: keeps the harness working; figures not judged)
 #
 # Options: --duration S  --warmup S  --conns "1 10"  --depths "1 16"  --servers "twine twisted"
@@ -26,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     --conns) conns="$2"; shift 2 ;;
     --depths) depths="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -4,7 +4,8 @@
 # (http_epoll.c, compiled here) as the floor the same method gives on this machine; then memory per idle keep-alive
 # connection, and a 1 MiB static file against nginx (Debian). Smoke mode records nothing; a full run prints markdown.
 #
-#   bench/http/run.sh            full run (about 7 minutes): 2 rounds x 5 s after 5 s of warm-up, 50 connections, plain and pipelined (16);
+#   bench/http/run.sh            full run (about 7 minutes): 2 rounds x 5 s after 5 s of warm-up, 50 connections,
+#                                plain and pipelined (16);
 #                                10,000 idle connections; 1 MiB file, 2 rounds x 5 s
 #   bench/http/run.sh --smoke    each server ~1 s with 4 connections, 200 idle connections, 1 s of static file
 #
@@ -13,8 +14,9 @@
 #
 # Method: the server runs on CPU 0 (taskset -c 0) and wrk (-t1) on CPU 1. "Server CPU per request" is the server
 # process's utime+stime (from /proc/PID/stat, every thread) over the measured window divided by the requests wrk
-# completed in it, split into user and kernel time (utime and stime). Before each measured window the server gets --warmup seconds (default 5) of the same load, not
-# measured: the JIT compilers of .NET and V8 do their work there, and what is measured is the steady state.
+# completed in it, split into user and kernel time (utime and stime). Before each measured window the server gets
+# --warmup seconds (default 5) of the same load, not measured: the JIT compilers of .NET and V8 do their work there,
+# and what is measured is the steady state.
 # Rounds visit the servers in rotated order, and the table reports medians.
 # Idle memory: a fresh server answers one request, its VmRSS is read, then idle_conns.c (compiled here with gcc)
 # opens N connections, makes one keep-alive request on each and holds them; after a settle second VmRSS is read
@@ -40,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     --conns) conns="$2"; shift 2 ;;
     --depth) depth="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

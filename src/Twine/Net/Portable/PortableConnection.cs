@@ -18,8 +18,8 @@ namespace Twine.Net.Portable;
 /// non-blocking receive into the reactor's shared buffer, exactly as on readiness, and the wait is re-armed while
 /// reading is wanted. Pausing simply does not re-arm.</para>
 /// <para>Writing: the flush phase (or <see cref="IImmediateSend.SendNow"/>, for a TLS handshake flight) starts one
-/// asynchronous send of everything buffered (as array segments over the same pinned chunks); while it is in flight further writes only append, and its completion, posted to the loop,
-/// sends the rest or finishes a pending close.</para>
+/// asynchronous send of everything buffered (as array segments over the same pinned chunks); while it is in flight
+/// further writes only append, and its completion, posted to the loop, sends the rest or finishes a pending close.</para>
 /// </remarks>
 internal abstract partial class PortableConnection : StreamTransport, IImmediateSend
 {
