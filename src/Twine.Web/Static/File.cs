@@ -92,8 +92,8 @@ public sealed class File : IResource
     }
 
     /// <summary>
-    /// The path asked for, under the root by construction, or null for a segment that could climb out or hide a separator.
-    /// Links along it are checked by <see cref="RealPathInsideRoot"/>.
+    /// The path asked for, under the root by construction, or null for a segment that could climb out or hide a
+    /// separator. Links along it are checked by <see cref="RealPathInsideRoot"/>.
     /// </summary>
     private string? Resolve(IReadOnlyList<string> segments)
     {
@@ -165,7 +165,10 @@ public sealed class File : IResource
         return info.Exists ? info : null;
     }
 
-    /// <summary>Serves <paramref name="info"/> (links resolved: its size and dates are the file's own), typed by the name it was asked for.</summary>
+    /// <summary>
+    /// Serves <paramref name="info"/> (links resolved: its size and dates are the file's own), typed by the name it was
+    /// asked for.
+    /// </summary>
     private RenderResult ServeFile(Request request, FileInfo info, string requested)
     {
         long length = info.Length;

@@ -24,12 +24,9 @@ internal abstract partial class PortableConnection
     }
 
     /// <inheritdoc />
-    public void SendNow()
+    private protected sealed override void SendWithoutAfterSend()
     {
-        _thread.Check(nameof(SendNow), Owner);
-        if (_closed || _sendBlocked || _buffer.Count == 0) return;
-        // Only sends, as on the native layer: resuming producers and finishing a close stay with the flush phase, which
-        // is still scheduled. A send that does not finish at once carries on in OnSendDone like any other.
+        // A send that does not finish at once carries on in OnSendDone like any other.
         while (_buffer.Count > 0)
         {
             if (!TryStartSend(out bool pending) || pending) return;

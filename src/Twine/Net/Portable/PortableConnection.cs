@@ -21,7 +21,7 @@ namespace Twine.Net.Portable;
 /// asynchronous send of everything buffered (as array segments over the same pinned chunks); while it is in flight
 /// further writes only append, and its completion, posted to the loop, sends the rest or finishes a pending close.</para>
 /// </remarks>
-internal abstract partial class PortableConnection : StreamTransport, IImmediateSend
+internal abstract partial class PortableConnection : StreamTransport
 {
     private static readonly Action<PortableConnection> s_receiveReady = static c => c.OnReceiveReady();
 

@@ -40,14 +40,7 @@ internal abstract unsafe partial class StreamConnection
     }
 
     /// <inheritdoc />
-    public void SendNow()
-    {
-        _thread.Check(nameof(SendNow), Owner);
-        // With Writable interest on, the kernel is full: readiness will send. The flush already scheduled (if any)
-        // stays scheduled and runs AfterSend once, as it would have without this call.
-        if (_closed || _sendBlocked || _buffer.Count == 0) return;
-        SendBuffered();
-    }
+    private protected sealed override void SendWithoutAfterSend() => SendBuffered();
 
     /// <summary>Sends until the buffer is empty or the kernel is full, then applies what follows from that.</summary>
     private void WriteOut()

@@ -16,7 +16,7 @@ namespace Twine.Net.Sockets;
 /// while closing), Writable only while the kernel's send buffer is full. Everything else waits for the flush phase,
 /// so a burst of small writes from one callback leaves in one <c>sendmsg</c>.
 /// </remarks>
-internal abstract unsafe partial class StreamConnection : StreamTransport, IFileSendingTransport, IImmediateSend
+internal abstract unsafe partial class StreamConnection : StreamTransport, IFileSendingTransport
 {
     private readonly int _fd;
     private IoRegistration? _registration;

@@ -121,6 +121,19 @@ internal abstract partial class StreamTransport
         if (!_closed && (_disconnecting || _writeShutdownRequested)) EnsureFlushScheduled();
     }
 
+    /// <inheritdoc />
+    public void SendNow()
+    {
+        _thread.Check(nameof(SendNow), Owner);
+        // While a send is blocked (the kernel is full, or the portable layer's send is in flight) its completion
+        // sends. The flush already scheduled (if any) stays and runs AfterSend once, as without this call.
+        if (_closed || _sendBlocked || _buffer.Count == 0) return;
+        SendWithoutAfterSend();
+    }
+
+    /// <summary>Sends what the kernel takes of the buffer now; producers and closing are left to the flush.</summary>
+    private protected abstract void SendWithoutAfterSend();
+
     /// <summary>
     /// The flush phase reached this connection: true when the layer should send now (false while closed or while
     /// <see cref="_sendBlocked"/>, whose completion sends instead).

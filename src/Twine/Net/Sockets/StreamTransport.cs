@@ -22,7 +22,7 @@ namespace Twine.Net.Sockets;
 /// <para>Failures are local: a protocol that throws closes its own connection with that failure (logged), and no
 /// other connection notices.</para>
 /// </remarks>
-internal abstract partial class StreamTransport : ISocketTransport, ISwitchableTransport, IIoHandler, IFlushable, IReactorThreadOwned
+internal abstract partial class StreamTransport : ISocketTransport, ISwitchableTransport, IIoHandler, IFlushable, IReactorThreadOwned, IImmediateSend
 {
     /// <summary>How the thread rule names a transport in its message.</summary>
     internal const string Owner = "this transport";
