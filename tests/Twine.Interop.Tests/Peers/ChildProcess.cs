@@ -87,16 +87,26 @@ internal sealed class ChildProcess : IDisposable
     public void WaitForStderr(string text)
     {
         var deadline = DateTime.UtcNow + Patience;
-        lock (_stderr)
+        while (true)
         {
-            while (!_stderr.ToString().Contains(text, StringComparison.Ordinal))
+            lock (_stderr)
             {
+                if (_stderr.ToString().Contains(text, StringComparison.Ordinal)) return;
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero) Assert.Fail($"{_description} did not print \"{text}\" on stderr within {Patience.TotalSeconds} s{Report()}");
-                if (_process.HasExited) Assert.Fail($"{_description} exited (code {_process.ExitCode}) without printing \"{text}\"{Report()}");
-                // Wake up now and then: an exit does not pulse.
-                Monitor.Wait(_stderr, left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+                if (!_process.HasExited)
+                {
+                    // Wake up now and then: an exit does not pulse.
+                    Monitor.Wait(_stderr, left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+                    continue;
+                }
             }
+            DrainAfterExit();
+            lock (_stderr)
+            {
+                if (_stderr.ToString().Contains(text, StringComparison.Ordinal)) return;
+            }
+            Assert.Fail($"{_description} exited (code {_process.ExitCode}) without printing \"{text}\"{Report()}");
         }
     }
 
@@ -120,29 +130,43 @@ internal sealed class ChildProcess : IDisposable
     public string WaitForLine(Func<string, bool> match, string what)
     {
         var deadline = DateTime.UtcNow + Patience;
-        lock (_lines)
+        while (true)
         {
-            while (true)
+            lock (_lines)
             {
-                foreach (var line in _lines)
-                    if (match(line)) return line;
+                if (FirstLine(match) is { } found) return found;
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero)
                     Assert.Fail($"{_description} did not print {what} within {Patience.TotalSeconds} s{Report()}");
-                if (_process.HasExited)
-                {
-                    // Once the process is gone, give its last lines a moment to be read, then stop waiting.
-                    if (!Monitor.Wait(_lines, TimeSpan.FromMilliseconds(500)))
-                        Assert.Fail($"{_description} exited (code {_process.ExitCode}) without printing {what}{Report()}");
-                }
-                else
+                if (!_process.HasExited)
                 {
                     // Wake up now and then: an exit without output does not pulse.
                     Monitor.Wait(_lines, left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+                    continue;
                 }
             }
+            DrainAfterExit();
+            lock (_lines)
+            {
+                if (FirstLine(match) is { } found) return found;
+            }
+            Assert.Fail($"{_description} exited (code {_process.ExitCode}) without printing {what}{Report()}");
         }
     }
+
+    private string? FirstLine(Func<string, bool> match)
+    {
+        foreach (var line in _lines)
+            if (match(line)) return line;
+        return null;
+    }
+
+    /// <summary>
+    /// The process has exited: waits until the readers have delivered the last of its output (they may still be behind
+    /// on a loaded machine), so a check after this sees everything it printed. Called without holding a lock the
+    /// readers' handlers take.
+    /// </summary>
+    private void DrainAfterExit() => _process.WaitForExit();
 
     /// <summary>Waits for the process to end and for all its output to be read; fails the test after <see cref="Patience"/>.</summary>
     public void WaitForExit()
