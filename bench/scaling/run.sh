@@ -2,7 +2,7 @@
 # Scaling across cores: `twine echo` and `twine web` with --workers 1 and 2 (one reactor per worker, each on its own
 # SO_REUSEPORT socket), driven by the echo load generator (bench/echo/loadgen.c) and wrk.
 #
-#   bench/scaling/run.sh            full run: 2 rounds x {echo, http} x {1, 2 workers}, 10 s windows (about 2-3 minutes)
+#   bench/scaling/run.sh            full run: 2 rounds x {echo, http} x {1, 2 workers}, 10 s windows after 5 s of warm-up (about 3 minutes)
 #   bench/scaling/run.sh --smoke    each case ~1 s with 4 connections: keeps the harness working (CI)
 #
 # Options: --rounds N  --duration S  --warmup S  --workers "1 2"  --echo-conns N  --http-conns N  --msg BYTES
@@ -23,7 +23,7 @@ work="${SCALING_WORK:-/tmp/twine-scaling-bench}"
 artifacts="${SCALING_ARTIFACTS:-/tmp/art-scaling}"
 mkdir -p "$work"
 
-rounds=2 duration=10 warmup=1.5 workers="1 2" echo_conns=100 http_conns=50 msg=64 out="" smoke=0
+rounds=2 duration=10 warmup=5 workers="1 2" echo_conns=100 http_conns=50 msg=64 out="" smoke=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1 rounds=1 duration=1 warmup=0.2 echo_conns=4 http_conns=4; shift ;;
