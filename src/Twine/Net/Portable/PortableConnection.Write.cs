@@ -24,32 +24,29 @@ internal abstract partial class PortableConnection
     }
 
     /// <inheritdoc />
-    private protected sealed override void SendWithoutAfterSend()
-    {
-        // A send that does not finish at once carries on in OnSendDone like any other.
-        while (_buffer.Count > 0)
-        {
-            if (!TryStartSend(out bool pending) || pending) return;
-            if (!SendCompleted()) return;
-        }
-    }
+    private protected sealed override void SendWithoutAfterSend() => SendBuffered();
 
     /// <summary>Sends until the buffer is empty or a send is in flight, then applies what follows from that.</summary>
     private void WriteOut()
     {
+        // As after a short write on the native layer, a send still in flight counts: a producer may resume at the
+        // low-water mark while the rest is on its way, and OnSendDone carries on from there.
+        if (SendBuffered()) AfterSend();
+    }
+
+    /// <summary>
+    /// Sends until the buffer is empty or a send is in flight (it finishes in OnSendDone); false if the connection
+    /// closed on the way.
+    /// </summary>
+    private bool SendBuffered()
+    {
         while (_buffer.Count > 0)
         {
-            if (!TryStartSend(out bool pending)) return;
-            if (pending)
-            {
-                // As after a short write on the native layer: a producer may resume at the low-water mark while the
-                // rest is still on its way. OnSendDone carries on from here.
-                AfterSend();
-                return;
-            }
-            if (!SendCompleted()) return;
+            if (!TryStartSend(out bool pending)) return false;
+            if (pending) return true;
+            if (!SendCompleted()) return false;
         }
-        AfterSend();
+        return true;
     }
 
     /// <summary>Starts one send of the buffer's first chunks; false when the socket was already disposed.</summary>
